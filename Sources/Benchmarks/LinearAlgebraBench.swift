@@ -1,0 +1,28 @@
+import Foundation
+import LinearAlgebra
+import Randomness
+
+/// GFLOP/s of the gemm wrapper (OpenBLAS) beside a naive Swift triple loop.
+func linearAlgebraBenchmarks() {
+    print("\n== gemm: C = A·B, n×n doubles (2n³ flops per product)")
+    print("     n   gemm GFLOP/s   naive GFLOP/s   speed-up")
+    let stream = RandomStream(seed: 42)
+    for n in [64, 128, 256, 512, 1024] {
+        guard let a = try? Matrix(rows: n, cols: n, columnMajor: stream.gaussianVector(n * n)),
+              let b = try? Matrix(rows: n, cols: n, columnMajor: stream.gaussianVector(n * n)) else { continue }
+        let flops = 2 * pow(Double(n), 3)
+        let blas = rate(flops: flops, minSeconds: 0.3) { _ = try? a.multiplied(by: b) }
+        let naive = n <= 512 ? rate(flops: flops, minSeconds: 0.3) { _ = try? naiveMultiply(a, b) } : .nan
+        let ratio = naive.isNaN ? "" : String(format: "%8.1fx", blas / naive)
+        print(String(format: "%6d %14.2f %15@ %@", n, blas, naive.isNaN ? "(skipped)" as NSString : String(format: "%.2f", naive) as NSString, ratio as NSString))
+    }
+}
+
+/// Repeats `body` until `minSeconds` have passed and returns GFLOP/s.
+func rate(flops: Double, minSeconds: Double, _ body: () -> Void) -> Double {
+    body() // warm-up: first-touch page faults and OpenBLAS thread start-up
+    var reps = 0
+    let start = Date()
+    repeat { body(); reps += 1 } while Date().timeIntervalSince(start) < minSeconds
+    return flops * Double(reps) / Date().timeIntervalSince(start) / 1e9
+}

@@ -1,0 +1,2 @@
+// Placeholder so the target builds before its first source file lands.
+enum _BilevelPlaceholder {}

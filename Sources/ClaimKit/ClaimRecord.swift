@@ -1,0 +1,118 @@
+import Statistics
+
+/// The JSON record of one claim run (schema "workbench.claim/1", documented in the README).
+public struct ClaimRecord: Sendable, Codable {
+    /// Schema identifier; bumped on any incompatible change.
+    public var schema = "workbench.claim/1"
+    public var claim: String
+    public var statement: String
+    public var proof: String
+    public var rule: String
+    public var negativeControl: String
+    public var verdict: Verdict
+    public var verdictReason: String
+    public var mode: RunMode
+    public var masterSeed: UInt64
+    /// The per-run seeds derived from the master seed.
+    public var seeds: [UInt64]
+    /// Every experiment parameter in force, overrides included.
+    public var parameters: [String: String]
+    public var checks: [Check]
+    public var fits: [FitRecord]
+    public var perSeed: [PerSeedRecord]
+    public var series: [SeriesRecord]
+    /// Boundaries and remarks printed with the verdict.
+    public var notes: [String]
+    /// Library and tool versions (filled by the runner).
+    public var versions: [String: String]
+    /// Wall time of the run in seconds (filled by the runner).
+    public var wallTimeSeconds: Double
+
+    public init(claim: any Claim, context: ClaimContext, seeds: [UInt64], parameters: [String: String],
+                checks: [Check], fits: [FitRecord] = [], perSeed: [PerSeedRecord] = [], series: [SeriesRecord] = [], notes: [String] = []) {
+        self.claim = claim.id
+        self.statement = claim.statement
+        self.proof = claim.proofPath
+        self.rule = claim.rule
+        self.negativeControl = claim.negativeControl
+        let (v, why) = Verdict.judge(checks)
+        self.verdict = v
+        self.verdictReason = why
+        self.mode = context.mode
+        self.masterSeed = context.seed
+        self.seeds = seeds
+        self.parameters = parameters
+        self.checks = checks
+        self.fits = fits
+        self.perSeed = perSeed
+        self.series = series
+        self.notes = notes
+        self.versions = [:]
+        self.wallTimeSeconds = 0
+    }
+}
+
+/// A fitted rate with its interval.
+public struct FitRecord: Sendable, Codable, Equatable {
+    /// What was fitted, e.g. "greedy-linesearch decay constant".
+    public var name: String
+    /// "exponential", "power-law", "linear" or a claim-specific model name.
+    public var model: String
+    /// The x-window of the fit.
+    public var window: [Double]
+    /// The fitted quantity (rate, slope, exponent, gap).
+    public var estimate: Double
+    public var interval: ConfidenceInterval?
+    public var rSquared: Double?
+    /// Further named figures (e.g. the competing model's R²).
+    public var extra: [String: Double]
+
+    public init(name: String, model: String, window: [Double], estimate: Double, interval: ConfidenceInterval? = nil,
+                rSquared: Double? = nil, extra: [String: Double] = [:]) {
+        self.name = name
+        self.model = model
+        self.window = window
+        self.estimate = estimate
+        self.interval = interval
+        self.rSquared = rSquared
+        self.extra = extra
+    }
+}
+
+/// One figure per seed, e.g. the fitted rate of each seed.
+public struct PerSeedRecord: Sendable, Codable, Equatable {
+    public var name: String
+    public var seeds: [UInt64]
+    public var values: [Double]
+
+    public init(name: String, seeds: [UInt64], values: [Double]) {
+        self.name = name
+        self.seeds = seeds
+        self.values = values
+    }
+}
+
+/// A curve behind a plot (x against y), e.g. the pooled loss curve of one method.
+public struct SeriesRecord: Sendable, Codable, Equatable {
+    public var name: String
+    public var x: [Double]
+    public var y: [Double]
+
+    public init(name: String, x: [Double], y: [Double]) {
+        self.name = name
+        self.x = x
+        self.y = y
+    }
+}
+
+/// What a claim's run returns: the record and the human-readable report (plots, tables).
+public struct ClaimResult: Sendable {
+    public var record: ClaimRecord
+    /// Plots and tables for the terminal; the runner adds the header and verdict lines.
+    public var report: String
+
+    public init(record: ClaimRecord, report: String) {
+        self.record = record
+        self.report = report
+    }
+}

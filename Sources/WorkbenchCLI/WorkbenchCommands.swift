@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// The subcommands of `workbench`. Adding a command is adding its file and one line here.
+enum WorkbenchCommands {
+    static let all: [ParsableCommand.Type] = [
+        VerifyCommand.self,
+    ]
+}
