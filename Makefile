@@ -25,7 +25,7 @@ verify: build
 	$(BIN) verify all
 
 test: deps
-	$(SWIFT) test $(TEST_FLAGS)
+	OPENBLAS_NUM_THREADS=1 $(SWIFT) test $(TEST_FLAGS)
 
 bench: deps
 	$(SWIFT) build -c release --product workbench-bench

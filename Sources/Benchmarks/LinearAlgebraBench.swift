@@ -5,16 +5,21 @@ import Randomness
 /// GFLOP/s of the gemm wrapper (OpenBLAS) beside a naive Swift triple loop.
 func linearAlgebraBenchmarks() {
     print("\n== gemm: C = A·B, n×n doubles (2n³ flops per product)")
-    print("     n   gemm GFLOP/s   naive GFLOP/s   speed-up")
+    print("     n   gemm 1 thread   gemm 2 threads   naive loop   gemm(1)/naive   (GFLOP/s)")
     let stream = RandomStream(seed: 42)
     for n in [64, 128, 256, 512, 1024] {
         guard let a = try? Matrix(rows: n, cols: n, columnMajor: stream.gaussianVector(n * n)),
               let b = try? Matrix(rows: n, cols: n, columnMajor: stream.gaussianVector(n * n)) else { continue }
         let flops = 2 * pow(Double(n), 3)
-        let blas = rate(flops: flops, minSeconds: 0.3) { _ = try? a.multiplied(by: b) }
+        BLASThreads.set(1)
+        let blas1 = rate(flops: flops, minSeconds: 0.3) { _ = try? a.multiplied(by: b) }
+        BLASThreads.set(2)
+        let blas2 = rate(flops: flops, minSeconds: 0.3) { _ = try? a.multiplied(by: b) }
+        BLASThreads.set(1)
         let naive = n <= 512 ? rate(flops: flops, minSeconds: 0.3) { _ = try? naiveMultiply(a, b) } : .nan
-        let ratio = naive.isNaN ? "" : String(format: "%8.1fx", blas / naive)
-        print(String(format: "%6d %14.2f %15@ %@", n, blas, naive.isNaN ? "(skipped)" as NSString : String(format: "%.2f", naive) as NSString, ratio as NSString))
+        let naiveText = naive.isNaN ? "(skipped)" : String(format: "%.2f", naive)
+        let ratio = naive.isNaN ? "" : String(format: "%.1fx", blas1 / naive)
+        print(String(format: "%6d %15.2f %16.2f %12@ %15@", n, blas1, blas2, naiveText as NSString, ratio as NSString))
     }
 }
 

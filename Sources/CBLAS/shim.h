@@ -5,3 +5,7 @@
 
 // For result records: which BLAS build ran (OpenBLAS exports this; GSL's header does not declare it).
 char *openblas_get_config(void);
+
+// Thread control: the workbench pins OpenBLAS to one thread by default (see BLASThreads).
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);

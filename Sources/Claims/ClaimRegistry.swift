@@ -5,6 +5,9 @@ public enum ClaimRegistry {
     /// All claims.
     public static let all: [any Claim] = [
         LapackSanityClaim(),
+        GreedyDecayClaim(),
+        GreedyRateClaim(),
+        GraspGradientFlowClaim(),
     ]
 
     /// The claim with this id, or nil.

@@ -31,10 +31,15 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Plot height in rows.")
     var height: Int = 15
 
+    @Option(name: .customLong("blas-threads"), help: "OpenBLAS threads (default 1: the problems are small, and one thread keeps results bit-identical across machines).")
+    var blasThreads: Int = 1
+
     func validate() throws {
         guard !(json && csv) else { throw ValidationError("--json and --csv are exclusive") }
         guard (20...300).contains(width) else { throw ValidationError("--width must be in 20...300, got \(width)") }
         guard (5...100).contains(height) else { throw ValidationError("--height must be in 5...100, got \(height)") }
+        guard (1...256).contains(blasThreads) else { throw ValidationError("--blas-threads must be in 1...256, got \(blasThreads)") }
+        BLASThreads.set(blasThreads)
     }
 
     var plotStyle: PlotStyle { PlotStyle.forTerminal(ascii: ascii, width: width, height: height) }

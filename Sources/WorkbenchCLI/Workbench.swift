@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GSLSupport
+import LinearAlgebra
 
 /// The `workbench` command: checks pruning and bilevel-optimisation theory by experiment.
 public struct Workbench: ParsableCommand {
@@ -27,6 +28,8 @@ public struct Workbench: ParsableCommand {
     /// Parses, runs, and maps every failure to one stderr line and exit status 2.
     public static func main(_ arguments: [String]? = nil) -> Never {
         _ = GSL.ready
+        // One BLAS thread unless a command's --blas-threads says otherwise (set during validation).
+        BLASThreads.set(1)
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

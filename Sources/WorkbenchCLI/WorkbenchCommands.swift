@@ -4,5 +4,7 @@ import ArgumentParser
 enum WorkbenchCommands {
     static let all: [ParsableCommand.Type] = [
         VerifyCommand.self,
+        GreedyCommand.self,
+        PruneCommand.self,
     ]
 }

@@ -135,8 +135,8 @@ import Testing
         let big = Double.greatestFiniteMagnitude
         let cases: [LinePlot] = [
             LinePlot(series: [Series(name: "huge", x: [-big, big], y: [big, -big])]),
-            LinePlot(series: [Series(name: "tiny", x: [0, 1e-320], y: [5e-324, 1e-320])]),
-            LinePlot(xScale: .log10, yScale: .log10, series: [Series(name: "sub", x: [5e-324, big], y: [big, 5e-324])]),
+            LinePlot(series: [Series(name: "tiny", x: [0, 1e-320], y: [Double.leastNonzeroMagnitude, 1e-320])]),
+            LinePlot(xScale: .log10, yScale: .log10, series: [Series(name: "sub", x: [Double.leastNonzeroMagnitude, big], y: [big, Double.leastNonzeroMagnitude])]),
             LinePlot(series: [Series(name: "flat", x: [1, 1, 1], y: [2, 2, 2])]),
         ]
         var limited = LinePlot(series: [Series(name: "out", x: [-1e300, 0, 1e300], y: [1e300, 0, -1e300])])

@@ -1,0 +1,48 @@
+import Randomness
+
+/// Greedy selection with line search (the mechanism behind Ye, Wu, Liu, NeurIPS 2020): the pair (i, γ) minimising
+/// L((1 − γ) f_n + γ φ_i) over all neurons and γ ∈ [0, 1], with γ in closed form; f_1 is the best single neuron.
+///
+/// Per-step certificate: L_{n+1} ≤ (1 − w_n²/D_n²) L_n (see `SelectionTrace.certificateViolations`).
+public struct GreedyLineSearchSelector: Selector {
+    /// A line-search greedy selector.
+    public init() {}
+
+    public var method: SelectionMethod { .greedyLineSearch }
+
+    public func run(on problem: AtomProblem, steps: Int, options: SelectionOptions, stream: RandomStream) throws(GreedyError) -> SelectionTrace {
+        try GreedyValidation.checkSteps(steps)
+        let state = SelectionState(problem: problem, method: method, steps: steps, options: options)
+        let first = state.bestSingleAtom()
+        state.move(toward: first, gamma: 1)
+        state.record(stepSize: 1, chosen: first, needScores: true)
+        for _ in 1..<max(1, steps) {
+            let (i, gamma) = Self.bestStep(state)
+            if gamma > 0 { state.move(toward: i, gamma: gamma) }
+            state.record(stepSize: gamma, chosen: i, needScores: true)
+        }
+        return state.trace
+    }
+
+    /// The exact minimiser over (i, γ) from the current scores: ⟨e, φ_i − f⟩ = s_i − ⟨e, f⟩ and
+    /// ‖φ_i − f‖² = ‖φ_i − t‖² − 2(s_i − ⟨e, t⟩) + ‖e‖², so each candidate costs O(1).
+    static func bestStep(_ state: SelectionState) -> (index: Int, gamma: Double) {
+        let n = state.n, ef = state.ef, shift = 2 * state.et + state.ee
+        var best = 0, bestGamma = 0.0, bestDecrease = 0.0
+        state.s.withUnsafeBufferPointer { s in
+            state.problem.centredSquaredNorms.withUnsafeBufferPointer { h in
+                    for i in 0..<n {
+                        let ed = s[i] - ef
+                        guard ed < 0 else { continue }
+                        let dd = h[i] - 2 * s[i] + shift
+                        guard dd > 0 else { continue }
+                        let g = min(1, -ed / dd)
+                        // Loss change (times M) of the step: 2γ⟨e,d⟩ + γ²‖d‖² < 0.
+                        let change = g * (2 * ed + g * dd)
+                        if change < bestDecrease { bestDecrease = change; best = i; bestGamma = g }
+                    }
+            }
+        }
+        return (best, bestGamma)
+    }
+}

@@ -1,0 +1,41 @@
+import Randomness
+
+/// Greedy forward selection with uniform weights (Ye et al., ICML 2020): f_{n+1} = (n f_n + φ_i)/(n + 1) with the
+/// neuron i that minimises the new loss; neurons may repeat. Deterministic bound L_n ≤ V/n.
+///
+/// With `worst` it picks the neuron that MAXIMISES the new loss: the negative control that must break V/n.
+public struct GreedyUniformSelector: Selector {
+    /// Pick the worst neuron instead of the best (negative control).
+    public let worst: Bool
+
+    /// A uniform-weight greedy selector.
+    public init(worst: Bool) { self.worst = worst }
+
+    public var method: SelectionMethod { worst ? .worstNeuron : .greedyUniform }
+
+    public func run(on problem: AtomProblem, steps: Int, options: SelectionOptions, stream: RandomStream) throws(GreedyError) -> SelectionTrace {
+        try GreedyValidation.checkSteps(steps)
+        let state = SelectionState(problem: problem, method: method, steps: steps, options: options)
+        let n = problem.neuronCount
+        let sign = worst ? -1.0 : 1.0
+        for k in 0..<steps {
+            // ‖k e + φ_i − t‖² = const + 2k s_i + ‖φ_i‖² − 2⟨φ_i, t⟩, so one pass over the scores picks i.
+            let twoK = 2 * Double(k)
+            var best = 0, bestV = Double.infinity
+            state.s.withUnsafeBufferPointer { s in
+                problem.columnSquaredNorms.withUnsafeBufferPointer { q in
+                    problem.atomTargetInner.withUnsafeBufferPointer { a in
+                        for i in 0..<n {
+                            let v = sign * (twoK * s[i] + q[i] - 2 * a[i])
+                            if v < bestV { bestV = v; best = i }
+                        }
+                    }
+                }
+            }
+            let gamma = 1 / Double(k + 1)
+            state.move(toward: best, gamma: gamma)
+            state.record(stepSize: gamma, chosen: best, needScores: true)
+        }
+        return state.trace
+    }
+}

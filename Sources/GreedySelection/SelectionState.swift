@@ -1,0 +1,205 @@
+import LinearAlgebra
+
+/// The mutable state every selector shares: the sub-network output f (in-sample and held-out), its residual
+/// e = f − t, the gradient scores s = Φᵀe (the one gemv per step), and the sparse simplex weights.
+///
+/// The residual is carried as a vector of its own and updated by the same convex step as f,
+/// e ← (1 − γ) e + γ (φ_i − t), so its rounding error is relative to ‖e‖: L has no numerical floor. (A loss expanded
+/// as a sum of scalar terms floors near 1e-13, and e = f − t recomputed from f floors where ‖e‖ ≈ ε‖f‖, ~1e-32 for
+/// tanh atoms and higher for ReLU ones, which made the per-step certificate fail by rounding alone.)
+/// All buffers are allocated once; a step touches O(M) entries of f and e, O(N) scores, and the support.
+final class SelectionState {
+    let problem: AtomProblem
+    let m: Int, n: Int
+    /// f_n on the training inputs.
+    var f: [Double]
+    /// f_n on the held-out inputs.
+    var fHeld: [Double]
+    /// e = f − t, updated alongside f.
+    var e: [Double]
+    /// s = Φᵀe.
+    var s: [Double]
+    /// Dense weights (sum 1 once any atom is chosen).
+    var weights: [Double]
+    /// Indices with non-zero weight.
+    var support: [Int] = []
+    /// ‖e‖² and ⟨e, t⟩ (so ⟨e, f⟩ = ee + et).
+    var ee = 0.0, et = 0.0
+    var ef: Double { ee + et }
+    var trace: SelectionTrace
+    let options: SelectionOptions
+
+    init(problem: AtomProblem, method: SelectionMethod, steps: Int, options: SelectionOptions) {
+        self.problem = problem
+        m = problem.inputCount
+        n = problem.neuronCount
+        f = [Double](repeating: 0, count: m)
+        fHeld = [Double](repeating: 0, count: problem.heldOutAtoms?.rows ?? 0)
+        e = problem.target.map { -$0 }
+        s = [Double](repeating: 0, count: n)
+        weights = [Double](repeating: 0, count: n)
+        self.options = options
+        trace = SelectionTrace(method: method)
+        trace.loss.reserveCapacity(steps)
+    }
+
+    /// f ← (1 − γ) f + γ φ_i (and the same on held-out inputs and the weights).
+    func move(toward i: Int, gamma: Double) {
+        let keep = 1 - gamma
+        let t = problem.target
+        problem.atoms.storage.withUnsafeBufferPointer { p in
+            let col = i * m
+            f.withUnsafeMutableBufferPointer { fp in
+                e.withUnsafeMutableBufferPointer { ep in
+                    for j in 0..<m {
+                        let phi = p[col + j]
+                        fp[j] = keep * fp[j] + gamma * phi
+                        ep[j] = keep * ep[j] + gamma * (phi - t[j])
+                    }
+                }
+            }
+        }
+        if let h = problem.heldOutAtoms {
+            let mh = h.rows
+            h.storage.withUnsafeBufferPointer { p in
+                let col = i * mh
+                fHeld.withUnsafeMutableBufferPointer { fp in
+                    for j in 0..<mh { fp[j] = keep * fp[j] + gamma * p[col + j] }
+                }
+            }
+        }
+        if gamma >= 1 {
+            for j in support { weights[j] = 0 }
+            support.removeAll(keepingCapacity: true)
+        } else {
+            for j in support { weights[j] *= keep }
+        }
+        if weights[i] == 0 { support.append(i) }
+        weights[i] += gamma
+    }
+
+    /// f ← (1 + γ) f − γ φ_v (an away step); φ_v leaves the support when its weight reaches 0.
+    func move(awayFrom v: Int, gamma: Double, drop: Bool) {
+        let grow = 1 + gamma
+        let t = problem.target
+        problem.atoms.storage.withUnsafeBufferPointer { p in
+            let col = v * m
+            f.withUnsafeMutableBufferPointer { fp in
+                e.withUnsafeMutableBufferPointer { ep in
+                    for j in 0..<m {
+                        let phi = p[col + j]
+                        fp[j] = grow * fp[j] - gamma * phi
+                        ep[j] = grow * ep[j] - gamma * (phi - t[j])
+                    }
+                }
+            }
+        }
+        if let h = problem.heldOutAtoms {
+            let mh = h.rows
+            h.storage.withUnsafeBufferPointer { p in
+                let col = v * mh
+                fHeld.withUnsafeMutableBufferPointer { fp in
+                    for j in 0..<mh { fp[j] = grow * fp[j] - gamma * p[col + j] }
+                }
+            }
+        }
+        for j in support { weights[j] *= grow }
+        weights[v] -= gamma
+        if drop || weights[v] <= 0 {
+            weights[v] = 0
+            support.removeAll { $0 == v }
+        }
+    }
+
+    /// Replaces the weights by `w` on `indices` and recomputes f = Φ_S w explicitly.
+    func setWeights(_ indices: [Int], _ w: [Double]) {
+        for j in support { weights[j] = 0 }
+        support.removeAll(keepingCapacity: true)
+        for (k, i) in indices.enumerated() where w[k] > 0 {
+            weights[i] = w[k]
+            support.append(i)
+        }
+        Self.combine(problem.atoms, support, weights, into: &f)
+        for j in 0..<m { e[j] = f[j] - problem.target[j] }
+        if let h = problem.heldOutAtoms { Self.combine(h, support, weights, into: &fHeld) }
+    }
+
+    static func combine(_ a: Matrix, _ idx: [Int], _ w: [Double], into out: inout [Double]) {
+        let rows = a.rows
+        for j in 0..<rows { out[j] = 0 }
+        a.storage.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { o in
+                for i in idx {
+                    let wi = w[i], col = i * rows
+                    for j in 0..<rows { o[j] += wi * p[col + j] }
+                }
+            }
+        }
+    }
+
+    /// Recomputes ‖e‖² and ⟨e, t⟩ from the residual vector; returns L = ‖e‖²/M.
+    @discardableResult
+    func refresh() -> Double {
+        ee = dot(e, e)
+        et = dot(e, problem.target)
+        return ee / Double(m)
+    }
+
+    /// s ← Φᵀe, the one O(MN) operation of a step.
+    func computeScores() {
+        try? gemv(problem.atoms, e, transpose: .transpose, into: &s)
+    }
+
+    /// ‖φ_i − f‖² = ‖(φ_i − t) − e‖² = ‖φ_i − t‖² − 2(s_i − ⟨e, t⟩) + ‖e‖², from the scores.
+    @inline(__always)
+    func distanceSquared(_ i: Int) -> Double {
+        problem.centredSquaredNorms[i] - 2 * (s[i] - et) + ee
+    }
+
+    /// Appends the current state to the trace (computing scores and the certificate if asked).
+    func record(stepSize gamma: Double, chosen: Int, needScores: Bool) {
+        let loss = refresh()
+        trace.loss.append(loss)
+        if let ht = problem.heldOutTarget { trace.heldOutLoss.append(AtomProblem.meanSquaredDifference(fHeld, ht)) }
+        trace.stepSize.append(gamma)
+        trace.distinct.append(support.count)
+        trace.chosen.append(chosen)
+        if options.recordWeights { trace.weights.append(support.sorted().map { ($0, weights[$0]) }) }
+        if options.recordCertificate || needScores {
+            computeScores()
+        }
+        if options.recordCertificate {
+            let (w, d) = certificate()
+            trace.certificateW.append(w)
+            trace.certificateD.append(d)
+        }
+    }
+
+    /// (w_n, D_n) from the current scores: w = (⟨e,t⟩ − min_i s_i)/‖e‖, D² = max_i ‖φ_i − f‖².
+    func certificate() -> (Double, Double) {
+        guard ee > 0 else { return (.nan, .nan) }
+        var minS = Double.infinity, maxD2 = 0.0
+        s.withUnsafeBufferPointer { sp in
+            problem.centredSquaredNorms.withUnsafeBufferPointer { h in
+                let shift = 2 * et + ee
+                for i in 0..<n {
+                    let si = sp[i]
+                    if si < minS { minS = si }
+                    let d2 = h[i] - 2 * si + shift
+                    if d2 > maxD2 { maxD2 = d2 }
+                }
+            }
+        }
+        return ((et - minS) / ee.squareRoot(), maxD2.squareRoot())
+    }
+
+    /// The best single atom: argmin_i ‖φ_i − t‖² (ties to the lowest index).
+    func bestSingleAtom() -> Int {
+        var best = 0, bestV = Double.infinity
+        for i in 0..<n {
+            let v = problem.columnSquaredNorms[i] - 2 * problem.atomTargetInner[i]
+            if v < bestV { bestV = v; best = i }
+        }
+        return best
+    }
+}

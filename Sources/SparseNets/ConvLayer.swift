@@ -1,0 +1,225 @@
+import LinearAlgebra
+
+/// A 3×3 convolution with zero padding 1 and stride 1 over channels × height × width, computed as im2col + gemm.
+///
+/// Per sample, features are laid out channel-major (index c·H·W + y·W + x). The weight matrix
+/// is outC × (inC·9) with column c·9 + 3·dy + dx, so a mask is one 0/1 entry per kernel tap.
+public struct ConvLayer: WeightLayer {
+    /// Input channels.
+    public let inChannels: Int
+    /// Output channels.
+    public let outChannels: Int
+    /// Image height.
+    public let height: Int
+    /// Image width.
+    public let width: Int
+
+    /// A 3×3 convolution on `inChannels` × `height` × `width` images.
+    public init(inChannels: Int, outChannels: Int, height: Int, width: Int) {
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.height = height
+        self.width = width
+    }
+
+    var pixels: Int { height * width }
+    public var inputSize: Int { inChannels * pixels }
+    public var outputSize: Int { outChannels * pixels }
+    public var weightRows: Int { outChannels }
+    public var weightCols: Int { inChannels * 9 }
+    public var biasCount: Int { outChannels }
+    public var fanIn: Int { inChannels * 9 }
+    public var kernelShape: [Int] { [outChannels, inChannels, 3, 3] }
+    public var denseMACs: Int { outChannels * inChannels * 9 * pixels }
+    public var description: String { "conv3×3 \(inChannels)→\(outChannels) on \(height)×\(width)" }
+
+    /// im2col: row p + HW·b, column c·9 + k holds the input pixel under tap k of output pixel p (0 outside the image).
+    func lower(_ a: Matrix, into x: inout Matrix) {
+        let batch = a.cols, hw = pixels, h = height, w = width, inSize = inputSize
+        LayerWorkspace.ensure(&x, hw * batch, inChannels * 9)
+        let ldx = hw * batch
+        x.storage.withUnsafeMutableBufferPointer { xp in
+            a.storage.withUnsafeBufferPointer { ap in
+                for c in 0..<inChannels {
+                    for k in 0..<9 {
+                        let dy = k / 3 - 1, dx = k % 3 - 1
+                        let colBase = (c * 9 + k) * ldx
+                        for b in 0..<batch {
+                            let src = b * inSize + c * hw
+                            let dst = colBase + b * hw
+                            for y in 0..<h {
+                                let sy = y + dy
+                                for xx in 0..<w {
+                                    let sx = xx + dx
+                                    xp[dst + y * w + xx] = (sy >= 0 && sy < h && sx >= 0 && sx < w) ? ap[src + sy * w + sx] : 0
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func forward(weights: Matrix, input: Matrix, workspace ws: LayerWorkspace, into z: inout Matrix) throws {
+        lower(input, into: &ws.lowered)
+        let batch = input.cols, hw = pixels
+        LayerWorkspace.ensure(&ws.reordered, hw * batch, outChannels)
+        try gemm(ws.lowered, weights, transposeB: .transpose, into: &ws.reordered)
+        // (p + HW·b, o) → (o·HW + p, b): one contiguous block of HW values per (o, b).
+        let outSize = outputSize, ld = hw * batch
+        ws.reordered.storage.withUnsafeBufferPointer { r in
+            z.storage.withUnsafeMutableBufferPointer { zp in
+                for o in 0..<outChannels {
+                    for b in 0..<batch {
+                        let s = o * ld + b * hw, d = b * outSize + o * hw
+                        for p in 0..<hw { zp[d + p] = r[s + p] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The output gradient (o·HW + p, b) rearranged to the lowered layout (p + HW·b, o).
+    func reorder(_ dz: Matrix, into r: inout Matrix) {
+        let batch = dz.cols, hw = pixels, outSize = outputSize, ld = hw * batch
+        LayerWorkspace.ensure(&r, ld, outChannels)
+        r.storage.withUnsafeMutableBufferPointer { rp in
+            dz.storage.withUnsafeBufferPointer { g in
+                for o in 0..<outChannels {
+                    for b in 0..<batch {
+                        let d = o * ld + b * hw, s = b * outSize + o * hw
+                        for p in 0..<hw { rp[d + p] = g[s + p] }
+                    }
+                }
+            }
+        }
+    }
+
+    public func weightGradient(outputGradient dz: Matrix, input: Matrix, workspace ws: LayerWorkspace, beta: Double, into dw: inout Matrix) throws {
+        lower(input, into: &ws.loweredOther)
+        reorder(dz, into: &ws.reordered)
+        try gemm(ws.reordered, ws.loweredOther, transposeA: .transpose, beta: beta, into: &dw)
+    }
+
+    public func inputGradient(weights: Matrix, outputGradient dz: Matrix, workspace ws: LayerWorkspace, beta: Double, into da: inout Matrix) throws {
+        reorder(dz, into: &ws.reordered)
+        let batch = dz.cols, hw = pixels, h = height, w = width, inSize = inputSize, ldx = hw * batch
+        LayerWorkspace.ensure(&ws.loweredGradient, ldx, inChannels * 9)
+        try gemm(ws.reordered, weights, into: &ws.loweredGradient)
+        // col2im: the adjoint of `lower`, scattering every tap back onto its source pixel.
+        ws.loweredGradient.storage.withUnsafeBufferPointer { xp in
+            da.storage.withUnsafeMutableBufferPointer { ap in
+                for i in ap.indices { ap[i] = beta == 0 ? 0 : ap[i] * beta }
+                for c in 0..<inChannels {
+                    for k in 0..<9 {
+                        let dy = k / 3 - 1, dx = k % 3 - 1
+                        let colBase = (c * 9 + k) * ldx
+                        for b in 0..<batch {
+                            let dst = b * inSize + c * hw
+                            let src = colBase + b * hw
+                            for y in 0..<h {
+                                let sy = y + dy
+                                guard sy >= 0 && sy < h else { continue }
+                                for xx in 0..<w {
+                                    let sx = xx + dx
+                                    if sx >= 0 && sx < w { ap[dst + sy * w + sx] += xp[src + y * w + xx] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func addBias(_ bias: [Double], to z: inout Matrix) {
+        let batch = z.cols, hw = pixels, outSize = outputSize
+        z.storage.withUnsafeMutableBufferPointer { p in
+            for b in 0..<batch {
+                for o in 0..<outChannels {
+                    let v = bias[o], base = b * outSize + o * hw
+                    for q in 0..<hw { p[base + q] += v }
+                }
+            }
+        }
+    }
+
+    public func biasGradient(outputGradient dz: Matrix, beta: Double, into db: inout [Double]) {
+        let batch = dz.cols, hw = pixels, outSize = outputSize
+        for o in 0..<outChannels { db[o] = beta == 0 ? 0 : db[o] * beta }
+        dz.storage.withUnsafeBufferPointer { g in
+            for b in 0..<batch {
+                for o in 0..<outChannels {
+                    let base = b * outSize + o * hw
+                    var s = 0.0
+                    for q in 0..<hw { s += g[base + q] }
+                    db[o] += s
+                }
+            }
+        }
+    }
+}
+
+/// 2×2 average pooling over channels × height × width (height and width even); linear, so its R-operator is itself.
+public struct AveragePool2: Sendable, Equatable {
+    /// Channels.
+    public let channels: Int
+    /// Input height.
+    public let height: Int
+    /// Input width.
+    public let width: Int
+
+    /// Pooling of `channels` maps of `height` × `width` (both even).
+    public init(channels: Int, height: Int, width: Int) {
+        self.channels = channels
+        self.height = height
+        self.width = width
+    }
+
+    /// Features per sample in.
+    public var inputSize: Int { channels * height * width }
+    /// Features per sample out.
+    public var outputSize: Int { channels * (height / 2) * (width / 2) }
+
+    /// out ← pool(a).
+    func forward(_ a: Matrix, into out: inout Matrix) {
+        let batch = a.cols, h2 = height / 2, w2 = width / 2, inSize = inputSize, outSize = outputSize
+        a.storage.withUnsafeBufferPointer { ap in
+            out.storage.withUnsafeMutableBufferPointer { op in
+                for b in 0..<batch {
+                    for c in 0..<channels {
+                        let s = b * inSize + c * height * width, d = b * outSize + c * h2 * w2
+                        for y in 0..<h2 {
+                            for x in 0..<w2 {
+                                let i = s + 2 * y * width + 2 * x
+                                op[d + y * w2 + x] = 0.25 * (ap[i] + ap[i + 1] + ap[i + width] + ap[i + width + 1])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// da ← poolᵀ(g): each input pixel gets a quarter of its window's gradient.
+    func adjoint(_ g: Matrix, into da: inout Matrix) {
+        let batch = g.cols, h2 = height / 2, w2 = width / 2, inSize = inputSize, outSize = outputSize
+        g.storage.withUnsafeBufferPointer { gp in
+            da.storage.withUnsafeMutableBufferPointer { ap in
+                for b in 0..<batch {
+                    for c in 0..<channels {
+                        let d = b * inSize + c * height * width, s = b * outSize + c * h2 * w2
+                        for y in 0..<h2 {
+                            for x in 0..<w2 {
+                                let v = 0.25 * gp[s + y * w2 + x]
+                                let i = d + 2 * y * width + 2 * x
+                                ap[i] = v; ap[i + 1] = v; ap[i + width] = v; ap[i + width + 1] = v
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import LinearAlgebra
+import Randomness
+import Datasets
+
+/// How the learning rate moves over training (evaluated per step, t ∈ [0, total)).
+public enum LearningRateSchedule: Sendable, Equatable {
+    /// The base rate throughout.
+    case constant
+    /// Multiply by `factor` every `everyEpochs` epochs.
+    case step(everyEpochs: Int, factor: Double)
+    /// lr₀ · ½(1 + cos(π t / total)), updated every step.
+    case cosine
+
+    /// The rate at step `t` of `total`, with `stepsPerEpoch` steps per epoch.
+    public func rate(base: Double, step t: Int, total: Int, stepsPerEpoch: Int) -> Double {
+        switch self {
+        case .constant: return base
+        case .step(let every, let factor):
+            let epoch = t / max(stepsPerEpoch, 1)
+            return base * pow(factor, Double(epoch / max(every, 1)))
+        case .cosine:
+            return base * 0.5 * (1 + cos(Double.pi * Double(t) / Double(max(total, 1))))
+        }
+    }
+}
+
+/// Stochastic gradient descent with momentum (heavy-ball or Nesterov) and L2 weight decay, as PyTorch defines them.
+public struct SGDConfiguration: Sendable, Equatable {
+    /// Base learning rate.
+    public var learningRate: Double
+    /// Momentum coefficient (0 = plain SGD).
+    public var momentum: Double
+    /// Nesterov momentum instead of heavy-ball.
+    public var nesterov: Bool
+    /// L2 coefficient added to the gradient of weights and biases.
+    public var weightDecay: Double
+    /// Learning-rate schedule.
+    public var schedule: LearningRateSchedule
+
+    /// An SGD configuration (validated by `TrainingRecipe.validate`).
+    public init(learningRate: Double, momentum: Double = 0.9, nesterov: Bool = false, weightDecay: Double = 0, schedule: LearningRateSchedule = .cosine) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+        self.schedule = schedule
+    }
+}
+
+/// Everything that fixes a training run apart from the seed.
+public struct TrainingRecipe: Sendable, Equatable {
+    /// Passes over the training set.
+    public var epochs: Int
+    /// Samples per minibatch (the last batch of an epoch may be smaller).
+    public var batchSize: Int
+    /// The optimiser.
+    public var optimizer: SGDConfiguration
+
+    /// A recipe.
+    public init(epochs: Int, batchSize: Int, optimizer: SGDConfiguration) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.optimizer = optimizer
+    }
+
+    /// The digits recipe of the prototype: SGD momentum 0.9, batch 32, lr 0.05 cosine, 40 epochs, no weight decay.
+    public static let digits = TrainingRecipe(epochs: 40, batchSize: 32, optimizer: SGDConfiguration(learningRate: 0.05, momentum: 0.9))
+
+    /// Throws a one-line error for non-positive sizes or rates.
+    public func validate() throws(SparseNetsError) {
+        guard epochs >= 0 else { throw SparseNetsError("epochs must be ≥ 0, got \(epochs)") }
+        guard batchSize >= 1 else { throw SparseNetsError("batch size must be ≥ 1, got \(batchSize)") }
+        let o = optimizer
+        guard o.learningRate.isFinite, o.learningRate > 0 else { throw SparseNetsError("learning rate must be positive, got \(o.learningRate)") }
+        guard o.momentum.isFinite, (0..<1).contains(o.momentum) else { throw SparseNetsError("momentum must be in [0, 1), got \(o.momentum)") }
+        guard o.weightDecay.isFinite, o.weightDecay >= 0 else { throw SparseNetsError("weight decay must be ≥ 0, got \(o.weightDecay)") }
+        if case .step(let every, let factor) = o.schedule {
+            guard every >= 1, factor.isFinite, factor > 0 else { throw SparseNetsError("step schedule needs every ≥ 1 epoch and a positive factor") }
+        }
+    }
+}
+
+/// The optimiser's state: momentum buffers shaped like the parameters (public so mask-changing hooks can reset entries).
+public struct OptimizerState: Sendable {
+    /// Momentum buffer per parameter.
+    public var momentum: Parameters
+    /// Steps taken so far.
+    public var step: Int
+
+    /// Zeroes the momentum of masked-out weights (call after changing masks).
+    public mutating func applyMask(_ masks: [Matrix]) { momentum.applyMask(masks) }
+}
+
+/// What a training loop reports after each epoch.
+public struct EpochMetrics: Sendable, Equatable {
+    /// 1-based epoch.
+    public var epoch: Int
+    /// Mean training loss over the epoch's minibatches.
+    public var trainLoss: Double
+    /// Training accuracy over the epoch's minibatches (during training).
+    public var trainAccuracy: Double
+}
+
+/// Callbacks into the training loop, for pruning schedules and dynamic sparse training; every method has a no-op default.
+public protocol TrainingHook: AnyObject {
+    /// Called with the dense (unmasked) gradient of the minibatch before the optimiser masks it.
+    func gradientComputed(step: Int, network: MaskedNetwork, gradient: inout Parameters) throws
+    /// Called after the optimiser step; may change masks (then reset momentum with `state.applyMask`).
+    func stepFinished(step: Int, network: inout MaskedNetwork, state: inout OptimizerState) throws
+    /// Called after every epoch.
+    func epochFinished(_ metrics: EpochMetrics, network: MaskedNetwork) throws
+}
+
+extension TrainingHook {
+    public func gradientComputed(step: Int, network: MaskedNetwork, gradient: inout Parameters) throws {}
+    public func stepFinished(step: Int, network: inout MaskedNetwork, state: inout OptimizerState) throws {}
+    public func epochFinished(_ metrics: EpochMetrics, network: MaskedNetwork) throws {}
+}
+
+/// A data set laid out for training: features × samples (one contiguous column per sample) and labels.
+public struct TrainingData: Sendable {
+    /// Features × samples.
+    public let columns: Matrix
+    /// One label per sample.
+    public let labels: [Int]
+    /// Number of classes.
+    public let classCount: Int
+
+    /// Transposes the data set's n × d features once, so minibatches are column copies.
+    public init(_ dataset: LabeledDataset) {
+        columns = dataset.features.transposed
+        labels = dataset.labels
+        classCount = dataset.classCount
+    }
+
+    /// Data already laid out as features × samples; throws when the parts do not fit.
+    public init(columns: Matrix, labels: [Int], classCount: Int) throws(SparseNetsError) {
+        guard columns.cols == labels.count else { throw SparseNetsError("\(columns.cols) samples but \(labels.count) labels") }
+        guard labels.allSatisfy({ (0..<classCount).contains($0) }) else { throw SparseNetsError("labels must lie in 0..<\(classCount)") }
+        self.init(unchecked: columns, labels: labels, classCount: classCount)
+    }
+
+    init(unchecked columns: Matrix, labels: [Int], classCount: Int) {
+        self.columns = columns
+        self.labels = labels
+        self.classCount = classCount
+    }
+
+    /// Number of samples.
+    public var count: Int { labels.count }
+    /// Features per sample.
+    public var dimension: Int { columns.rows }
+}
+
+/// Loss and accuracy on a data set.
+public struct Evaluation: Sendable, Equatable {
+    /// Mean cross-entropy.
+    public var loss: Double
+    /// Fraction classified correctly.
+    public var accuracy: Double
+}
+
+/// Minibatch SGD on a masked network: seeded data order, masked gradients, masked weights kept exactly zero.
+public enum Trainer {
+    /// Trains `network` in place and returns per-epoch metrics; `stream` fixes the data order (the same stream gives the same order whatever the mask).
+    @discardableResult
+    public static func train(_ network: inout MaskedNetwork, on data: TrainingData, recipe: TrainingRecipe, stream: RandomStream,
+                             hooks: [any TrainingHook] = [], progress: ((Int, Int) -> Void)? = nil) throws -> [EpochMetrics] {
+        try recipe.validate()
+        guard data.dimension == network.inputSize else {
+            throw SparseNetsError("the data have \(data.dimension) features but the network expects \(network.inputSize)")
+        }
+        guard data.classCount <= network.classCount, data.count >= 1 else {
+            throw SparseNetsError("the data have \(data.classCount) classes but the network has \(network.classCount) outputs")
+        }
+        let n = data.count, bs = min(recipe.batchSize, n)
+        let stepsPerEpoch = (n + bs - 1) / bs
+        let total = stepsPerEpoch * recipe.epochs
+        let opt = recipe.optimizer
+        let propagator = Propagator()
+        var gradient = Parameters(zerosLike: network.parameters)
+        var state = OptimizerState(momentum: Parameters(zerosLike: network.parameters), step: 0)
+        var history = [EpochMetrics]()
+        let order = stream.split("data-order")
+        for epoch in 0..<recipe.epochs {
+            let perm = order.split(epoch).permutation(n)
+            var lossSum = 0.0, correct = 0
+            for s in 0..<stepsPerEpoch {
+                let cols = perm[(s * bs)..<min((s + 1) * bs, n)]
+                let (loss, c) = try propagator.lossAndGradient(network, data: data.columns, labels: data.labels, columns: cols, into: &gradient)
+                guard loss.isFinite else { throw SparseNetsError("training diverged (loss \(loss)) at epoch \(epoch + 1); lower the learning rate") }
+                lossSum += loss * Double(cols.count)
+                correct += c
+                for hook in hooks { try hook.gradientComputed(step: state.step, network: network, gradient: &gradient) }
+                let lr = opt.schedule.rate(base: opt.learningRate, step: state.step, total: total, stepsPerEpoch: stepsPerEpoch)
+                sgdStep(&network, gradient: gradient, state: &state, lr: lr, opt: opt)
+                state.step += 1
+                for hook in hooks { try hook.stepFinished(step: state.step - 1, network: &network, state: &state) }
+            }
+            let m = EpochMetrics(epoch: epoch + 1, trainLoss: lossSum / Double(n), trainAccuracy: Double(correct) / Double(n))
+            history.append(m)
+            for hook in hooks { try hook.epochFinished(m, network: network) }
+            progress?(epoch + 1, recipe.epochs)
+        }
+        return history
+    }
+
+    /// One SGD step; weight gradients (with decay) are masked, so masked weights and their momentum stay exactly zero.
+    static func sgdStep(_ net: inout MaskedNetwork, gradient: Parameters, state: inout OptimizerState, lr: Double, opt: SGDConfiguration) {
+        let mu = opt.momentum, wd = opt.weightDecay, nesterov = opt.nesterov
+        func update(_ w: UnsafeMutableBufferPointer<Double>, _ g: UnsafeBufferPointer<Double>, _ buf: UnsafeMutableBufferPointer<Double>, _ mask: UnsafeBufferPointer<Double>?) {
+            for i in w.indices {
+                var d = g[i] + wd * w[i]
+                if let m = mask { d *= m[i] }
+                if mu != 0 {
+                    buf[i] = mu * buf[i] + d
+                    d = nesterov ? d + mu * buf[i] : buf[i]
+                }
+                w[i] -= lr * d
+            }
+        }
+        let masks = net.masks
+        for l in net.parameters.weights.indices {
+            net.parameters.weights[l].storage.withUnsafeMutableBufferPointer { w in
+                gradient.weights[l].storage.withUnsafeBufferPointer { g in
+                    state.momentum.weights[l].storage.withUnsafeMutableBufferPointer { b in
+                        masks[l].storage.withUnsafeBufferPointer { m in update(w, g, b, m) }
+                    }
+                }
+            }
+            net.parameters.biases[l].withUnsafeMutableBufferPointer { w in
+                gradient.biases[l].withUnsafeBufferPointer { g in
+                    state.momentum.biases[l].withUnsafeMutableBufferPointer { b in update(w, g, b, nil) }
+                }
+            }
+        }
+    }
+
+    /// Mean loss and accuracy of `network` on `data`, in batches of 512.
+    public static func evaluate(_ network: MaskedNetwork, on data: TrainingData) throws -> Evaluation {
+        guard data.dimension == network.inputSize else {
+            throw SparseNetsError("the data have \(data.dimension) features but the network expects \(network.inputSize)")
+        }
+        let propagator = Propagator()
+        let idx = Array(0..<data.count)
+        var loss = 0.0, correct = 0
+        var start = 0
+        while start < data.count {
+            let end = min(start + 512, data.count)
+            let (l, c) = try propagator.evaluate(network, data: data.columns, labels: data.labels, columns: idx[start..<end])
+            loss += l * Double(end - start)
+            correct += c
+            start = end
+        }
+        return Evaluation(loss: loss / Double(max(data.count, 1)), accuracy: Double(correct) / Double(max(data.count, 1)))
+    }
+}

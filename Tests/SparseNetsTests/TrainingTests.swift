@@ -1,0 +1,154 @@
+import Datasets
+import Foundation
+import LinearAlgebra
+import Randomness
+import Testing
+@testable import SparseNets
+
+@Suite("Training")
+struct TrainingTests {
+    @Test("dense MLP 64-256-256-10 on the fixed digits split reaches ≥ 96.5% test accuracy (seeds 1–3)")
+    func denseDigits() throws {
+        let data = try PreparedData.digits()
+        #expect(data.train.count == 1078 && data.validation.count == 359 && data.test.count == 360)
+        let exp = PairedPruningExperiment(architecture: .mlp(hidden: [256, 256]), data: data)
+        for seed in 1...3 as ClosedRange<UInt64> {
+            let r = try exp.run(method: nil, density: 1, seed: seed)
+            #expect(r.test.accuracy >= 0.965, "seed \(seed): test accuracy \(r.test.accuracy)")
+            #expect(r.history.count == 40)
+        }
+    }
+
+    @Test("masked weights stay exactly zero and per-layer counts stay constant through training (momentum, Nesterov, weight decay)")
+    func masksHold() throws {
+        let data = try PreparedData.digits()
+        let exp = PairedPruningExperiment(architecture: .mlp(hidden: [32, 32]), data: data,
+                                          recipe: TrainingRecipe(epochs: 3, batchSize: 64, optimizer: SGDConfiguration(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3)))
+        var net = try exp.initialNetwork(seed: 4)
+        try Pruning.prune(&net, with: RandomScore(), density: 0.3, batch: try exp.pruningBatch(seed: 4), stream: RandomStream(seed: 9))
+        let before = net.layerNonZeros
+        let masks = net.masks
+        final class Watch: TrainingHook {
+            var violations = 0, steps = 0
+            func stepFinished(step: Int, network: inout MaskedNetwork, state: inout OptimizerState) throws {
+                steps += 1
+                if !network.maskedWeightsAreZero { violations += 1 }
+            }
+        }
+        let watch = Watch()
+        try Trainer.train(&net, on: data.train, recipe: exp.recipe, stream: RandomStream(seed: 5), hooks: [watch])
+        #expect(watch.steps == 3 * 17)
+        #expect(watch.violations == 0)
+        #expect(net.masks == masks)
+        // Every kept weight moved (training did something), every removed one is exactly 0.
+        let moved = zip(net.parameters.flatWeights, net.masks.flatMap(\.storage)).filter { $0.1 == 1 && $0.0 != 0 }.count
+        #expect(moved == before.reduce(0, +))
+        #expect(net.layerNonZeros == before)
+    }
+
+    @Test("the same seed gives the same run; the data order does not depend on the mask")
+    func deterministic() throws {
+        let data = try PreparedData.digits()
+        let exp = PairedPruningExperiment(architecture: .mlp(hidden: [16]), data: data,
+                                          recipe: TrainingRecipe(epochs: 2, batchSize: 32, optimizer: SGDConfiguration(learningRate: 0.05)))
+        let a = try exp.run(method: SNIPScore(), density: 0.5, seed: 3)
+        let b = try exp.run(method: SNIPScore(), density: 0.5, seed: 3)
+        #expect(a.network.parameters == b.network.parameters)
+        #expect(a.test == b.test)
+    }
+
+    @Test("one SGD step matches PyTorch's heavy-ball and Nesterov formulas with weight decay")
+    func sgdFormulas() throws {
+        let (net0, _) = try Fixtures.mlp()
+        var g = Parameters(zerosLike: net0.parameters)
+        for l in g.weights.indices { g.weights[l].storage = g.weights[l].storage.indices.map { Double($0 % 5) - 2 } }
+        for nesterov in [false, true] {
+            var net = net0
+            var state = OptimizerState(momentum: Parameters(zerosLike: net.parameters), step: 0)
+            for l in state.momentum.weights.indices { for i in state.momentum.weights[l].storage.indices { state.momentum.weights[l].storage[i] = 0.5 } }
+            let opt = SGDConfiguration(learningRate: 0.1, momentum: 0.9, nesterov: nesterov, weightDecay: 0.01)
+            Trainer.sgdStep(&net, gradient: g, state: &state, lr: 0.1, opt: opt)
+            let w0 = net0.parameters.weights[0].storage[3], g0 = g.weights[0].storage[3]
+            let d = g0 + 0.01 * w0
+            let buf = 0.9 * 0.5 + d
+            let expected = w0 - 0.1 * (nesterov ? d + 0.9 * buf : buf)
+            #expect(abs(net.parameters.weights[0].storage[3] - expected) < 1e-15)
+            #expect(abs(state.momentum.weights[0].storage[3] - buf) < 1e-15)
+        }
+    }
+
+    @Test("learning-rate schedules: cosine from lr₀ to 0, step divides every k epochs")
+    func schedules() {
+        let c = LearningRateSchedule.cosine
+        #expect(c.rate(base: 0.05, step: 0, total: 100, stepsPerEpoch: 10) == 0.05)
+        #expect(abs(c.rate(base: 0.05, step: 50, total: 100, stepsPerEpoch: 10) - 0.025) < 1e-15)
+        #expect(c.rate(base: 0.05, step: 100, total: 100, stepsPerEpoch: 10) < 1e-17)
+        let s = LearningRateSchedule.step(everyEpochs: 2, factor: 0.1)
+        #expect(s.rate(base: 1, step: 19, total: 100, stepsPerEpoch: 10) == 1)
+        #expect(abs(s.rate(base: 1, step: 20, total: 100, stepsPerEpoch: 10) - 0.1) < 1e-15)
+        #expect(abs(s.rate(base: 1, step: 45, total: 100, stepsPerEpoch: 10) - 0.01) < 1e-15)
+    }
+
+    @Test("a small CNN trains on the digits well above chance")
+    func cnnTrains() throws {
+        let data = try PreparedData.digits()
+        let exp = PairedPruningExperiment(architecture: .cnn(channels: [8], pooling: true), data: data,
+                                          recipe: TrainingRecipe(epochs: 5, batchSize: 32, optimizer: SGDConfiguration(learningRate: 0.05)))
+        let r = try exp.run(method: nil, density: 1, seed: 1)
+        #expect(r.test.accuracy > 0.85, "CNN test accuracy \(r.test.accuracy)")
+    }
+}
+
+@Suite("Bad input is a thrown one-line error")
+struct BadInputTests {
+    @Test("network specs that do not parse, zero widths", arguments: ["mlp:300,,100", "mlp:0", "mlp:300,abc", "resnet:3", "cnn:", "cnn:8:maxpool", "mlp:-3", ""])
+    func badSpecs(_ spec: String) {
+        #expect(throws: SparseNetsError.self) { try Architecture.parse(spec) }
+    }
+
+    @Test("good specs parse")
+    func goodSpecs() throws {
+        #expect(try Architecture.parse("mlp:300,100") == .mlp(hidden: [300, 100]))
+        #expect(try Architecture.parse("mlp") == .mlp(hidden: []))
+        #expect(try Architecture.parse("cnn:16,32:nopool") == .cnn(channels: [16, 32], pooling: false))
+    }
+
+    @Test("sparsity outside [0, 1) (density outside (0, 1])", arguments: [0.0, -0.1, 1.5, Double.nan])
+    func badDensity(_ d: Double) throws {
+        let (net, batch) = try Fixtures.mlp()
+        #expect(throws: SparseNetsError.self) {
+            try GlobalThreshold.keep(density: d, scores: net.parameters.weights, within: net.masks)
+        }
+        var n = net
+        #expect(throws: SparseNetsError.self) { try Pruning.prune(&n, with: MagnitudeScore(), density: d, batch: batch, stream: RandomStream(seed: 1)) }
+    }
+
+    @Test("mismatched feature counts, a cnn on non-square inputs, unknown methods, bad recipes")
+    func mismatches() throws {
+        let (net, _) = try Fixtures.mlp()
+        let other = try Fixtures.data(features: 5, classes: 4, count: 8, seed: 1)
+        var n = net
+        #expect(throws: SparseNetsError.self) {
+            try Trainer.train(&n, on: other, recipe: .digits, stream: RandomStream(seed: 1))
+        }
+        #expect(throws: SparseNetsError.self) { try Trainer.evaluate(net, on: other) }
+        #expect(throws: SparseNetsError.self) {
+            try MaskedNetwork(.cnn(channels: [4], pooling: true), inputSize: 30, classCount: 3, stream: RandomStream(seed: 1))
+        }
+        #expect(throws: SparseNetsError.self) { try Pruning.method(named: "lottery") }
+        let bad = TrainingRecipe(epochs: 1, batchSize: 0, optimizer: SGDConfiguration(learningRate: 0.1))
+        #expect(throws: SparseNetsError.self) { try bad.validate() }
+        let bad2 = TrainingRecipe(epochs: 1, batchSize: 8, optimizer: SGDConfiguration(learningRate: -1))
+        #expect(throws: SparseNetsError.self) { try bad2.validate() }
+        #expect(throws: SparseNetsError.self) { try TrainingData(columns: Matrix(rows: 2, cols: 3), labels: [0, 1], classCount: 2) }
+    }
+
+    @Test("a data file whose labels are not integers is rejected by the loader with its position")
+    func nonIntegerLabels() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sparsenets-bad-labels-\(getpid()).csv")
+        try "1.0,2.0,0\n3.0,4.0,1.5\n".write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(throws: (any Error).self) { try DataSource.load(url.path) }
+        do { _ = try DataSource.load(url.path) } catch { #expect(String(describing: error).contains(":2:")) }
+    }
+}
