@@ -8,6 +8,7 @@ public enum ClaimRegistry {
         GreedyDecayClaim(),
         GreedyRateClaim(),
         GraspGradientFlowClaim(),
+        BilevelComplexityClaim(),
     ]
 
     /// The claim with this id, or nil.

@@ -53,5 +53,9 @@ public enum Window {
 public func logGrid(from a: Double, to b: Double, count: Int) -> [Double] {
     guard count > 1, a > 0, b > 0 else { return count == 1 ? [a] : [] }
     let la = log10(a), lb = log10(b)
-    return (0..<count).map { pow(10, la + (lb - la) * Double($0) / Double(count - 1)) }
+    var grid = (0..<count).map { pow(10, la + (lb - la) * Double($0) / Double(count - 1)) }
+    // pow(10, log10(b)) can land an ulp past b, which puts the last point outside a curve that ends at b.
+    grid[0] = a
+    grid[count - 1] = b
+    return grid
 }

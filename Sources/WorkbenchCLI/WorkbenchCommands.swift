@@ -6,5 +6,6 @@ enum WorkbenchCommands {
         VerifyCommand.self,
         GreedyCommand.self,
         PruneCommand.self,
+        BilevelCommand.self,
     ]
 }

@@ -117,3 +117,12 @@ import Testing
         #expect(abs(v[0] - 1e-2) < 1e-15)
     }
 }
+
+@Suite struct GridTests {
+    @Test func logGridEndpointsAreExact() {
+        // 1.8e6 is a budget whose log10 round trip lands one ulp high.
+        let g = Statistics.logGrid(from: 100, to: 1.8e6, count: 60)
+        #expect(g.first == 100 && g.last == 1.8e6)
+        #expect(zip(g, g.dropFirst()).allSatisfy { $0 < $1 })
+    }
+}

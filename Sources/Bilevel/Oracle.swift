@@ -1,0 +1,138 @@
+import Randomness
+
+/// The kinds of stochastic oracle a bilevel solver calls; each per-sample evaluation counts one.
+public enum OracleKind: String, CaseIterable, Sendable, Codable {
+    /// ∇_y g: gradient of the lower-level objective in the lower variable.
+    case gradYG = "grad_y_g"
+    /// ∇ₓ f: gradient of the upper-level objective in the upper variable.
+    case gradXF = "grad_x_f"
+    /// ∇_y f: gradient of the upper-level objective in the lower variable.
+    case gradYF = "grad_y_f"
+    /// ∇²_y g · v: Hessian-vector product of the lower objective.
+    case hessianVector = "hvp"
+    /// ∇ₓ∇_y g · v: Jacobian-vector (cross-derivative) product of the lower objective.
+    case jacobianVector = "jvp"
+
+    /// Whether the oracle samples the lower-level (training) population.
+    public var isLower: Bool { self == .gradYG || self == .hessianVector || self == .jacobianVector }
+}
+
+/// Per-kind oracle counts; the unit the complexity theory counts.
+public struct OracleCounts: Sendable, Codable, Equatable {
+    /// Calls of each kind, keyed by `OracleKind.rawValue` order.
+    public var gradYG = 0, gradXF = 0, gradYF = 0, hessianVector = 0, jacobianVector = 0
+
+    /// An all-zero count.
+    public init() {}
+
+    /// The count of one kind.
+    public subscript(kind: OracleKind) -> Int {
+        get {
+            switch kind {
+            case .gradYG: gradYG
+            case .gradXF: gradXF
+            case .gradYF: gradYF
+            case .hessianVector: hessianVector
+            case .jacobianVector: jacobianVector
+            }
+        }
+        set {
+            switch kind {
+            case .gradYG: gradYG = newValue
+            case .gradXF: gradXF = newValue
+            case .gradYF: gradYF = newValue
+            case .hessianVector: hessianVector = newValue
+            case .jacobianVector: jacobianVector = newValue
+            }
+        }
+    }
+
+    /// Every call of every kind.
+    public var total: Int { gradYG + gradXF + gradYF + hessianVector + jacobianVector }
+}
+
+/// A minibatch: which samples an oracle averages over, drawn once so it can be reused at two points.
+///
+/// Finite-sum problems fill `lower` (training rows) and `upper` (validation rows); synthetic
+/// problems with an infinite population fill `noise` with `size` blocks of their own layout.
+/// A full batch (`isFull`) asks for the exact, noise-free oracle.
+public struct Minibatch: Sendable {
+    /// Number of samples (what one oracle call on this batch costs).
+    public var size: Int
+    /// Indices into the lower-level sample set.
+    public var lower: [Int]
+    /// Indices into the upper-level sample set.
+    public var upper: [Int]
+    /// Per-sample noise for synthetic problems, one contiguous block per sample.
+    public var noise: [Double]
+    /// Doubles of `noise` per sample.
+    public var noiseStride: Int
+    /// Whether this is the exact full-population oracle.
+    public var isFull: Bool
+
+    /// A batch with the given parts.
+    public init(size: Int, lower: [Int] = [], upper: [Int] = [], noise: [Double] = [], noiseStride: Int = 0, isFull: Bool = false) {
+        self.size = size
+        self.lower = lower
+        self.upper = upper
+        self.noise = noise
+        self.noiseStride = noiseStride
+        self.isFull = isFull
+    }
+}
+
+/// The counting front of a problem: every oracle call goes through here and is tallied by kind.
+///
+/// Exact quantities (Φ, ∇Φ, y*) are reached through `problem` directly and never counted.
+public final class CountingOracles {
+    /// The problem whose oracles are counted.
+    public let problem: any BilevelProblem
+    /// Calls so far, by kind.
+    public private(set) var counts = OracleCounts()
+
+    /// Wraps `problem` with a zero count.
+    public init(_ problem: any BilevelProblem) { self.problem = problem }
+
+    /// Per-sample cost of one call on `batch`: full batches cost the population size.
+    @inline(__always)
+    func cost(_ batch: Minibatch, _ kind: OracleKind) -> Int {
+        guard batch.isFull else { return batch.size }
+        return (kind.isLower ? problem.lowerSampleCount : problem.upperSampleCount) ?? 1
+    }
+
+    /// ∇_y g(x, y; batch) into `out`.
+    public func gradYG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) {
+        counts.gradYG += cost(batch, .gradYG)
+        problem.gradYG(x, y, batch, into: &out)
+    }
+
+    /// ∇ₓ f(x, y; batch) into `out`.
+    public func gradXF(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) {
+        counts.gradXF += cost(batch, .gradXF)
+        problem.gradXF(x, y, batch, into: &out)
+    }
+
+    /// ∇_y f(x, y; batch) into `out`.
+    public func gradYF(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) {
+        counts.gradYF += cost(batch, .gradYF)
+        problem.gradYF(x, y, batch, into: &out)
+    }
+
+    /// ∇²_y g(x, y; batch) · v into `out`.
+    public func hessianVector(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch, into out: inout [Double]) {
+        counts.hessianVector += cost(batch, .hessianVector)
+        problem.hessianVector(x, y, v, batch, into: &out)
+    }
+
+    /// ∇ₓ∇_y g(x, y; batch) · v into `out` (length = upper dimension).
+    public func jacobianVector(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch, into out: inout [Double]) {
+        counts.jacobianVector += cost(batch, .jacobianVector)
+        problem.jacobianVector(x, y, v, batch, into: &out)
+    }
+
+    /// A fresh minibatch of `size` samples.
+    public func draw(_ size: Int, _ stream: RandomStream) -> Minibatch { problem.drawBatch(size: size, stream: stream) }
+
+    /// A fresh minibatch valid for Hessian-vector products only (cheaper to draw on synthetic problems).
+    public func drawHessian(_ size: Int, _ stream: RandomStream) -> Minibatch { problem.drawHessianBatch(size: size, stream: stream) }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Randomness
+
+/// SOBA (Dagréou, Ablin, Vaiter, Moreau 2022): single loop that tracks z ≈ −[∇²_y g]⁻¹∇_y f with
+/// one stochastic step per iteration instead of a Neumann series; five oracle calls per sample.
+public struct SOBA: BilevelSolver {
+    public static let name = "soba"
+    public static let summary = "SOBA: single loop with a tracked linear-system solution, O(ε^-2) (Dagréou et al. 2022)"
+    static let alpha = SolverParameter("alpha", 0.1, .positive, "x step γ₀; γ_k = γ₀(k₀/(k₀+k))^{3/5}", upperStep: true)
+    static let rho = SolverParameter("rho", 0, .positive, "y and z step ρ₀ (default 0.6/L); ρ_k = ρ₀(k₀/(k₀+k))^{2/5}")
+    static let offset = SolverParameter("offset", 10, .positive, "k₀ of the schedules")
+    static let batch = SolverParameter("batch", 1, .integer(atLeast: 1), "minibatch size")
+    public static let parameters = [alpha, rho, offset, batch]
+
+    let a: Double, r: Double, k0: Double, bs: Int
+
+    public init(settings s: SolverSettings) throws(BilevelError) {
+        a = try s.value(Self.alpha); r = try s.value(Self.rho, default: 0.6 / s.lowerSmoothness)
+        k0 = try s.value(Self.offset); bs = try s.batch(Self.batch)
+    }
+
+    public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
+        let dx = x.count, dy = y.count
+        var z = [Double](repeating: 0, count: dy), gy = z, hz = z, fy = z
+        var fx = [Double](repeating: 0, count: dx), jz = fx
+        var k = 0
+        repeat {
+            let batch = oracles.draw(bs, stream)
+            oracles.gradYG(x, y, batch, into: &gy)
+            oracles.hessianVector(x, y, z, batch, into: &hz)
+            oracles.gradYF(x, y, batch, into: &fy)
+            oracles.gradXF(x, y, batch, into: &fx)
+            oracles.jacobianVector(x, y, z, batch, into: &jz)
+            let rk = decayed(r, k, offset: k0, power: 0.4), ak = decayed(a, k, offset: k0, power: 0.6)
+            for i in 0..<dy { y[i] -= rk * gy[i]; z[i] -= rk * (hz[i] + fy[i]) }
+            for i in 0..<dx { x[i] -= ak * (fx[i] + jz[i]) }
+            k += 1
+        } while recorder.observe(x, y)
+    }
+
+    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: Double] { [:] }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Randomness
+
+/// TTSA (Hong, Wai, Wang, Yang 2020): single-loop two-timescale stochastic approximation,
+/// α_k ∝ k^{-3/5} on x and β_k ∝ k^{-2/5} on y, one lower step per upper step.
+public struct TTSA: BilevelSolver {
+    public static let name = "ttsa"
+    public static let summary = "TTSA: two-timescale single loop, O(ε^-2.5) (Hong et al. 2020)"
+    static let alpha = SolverParameter("alpha", 0.2, .positive, "x step α₀; α_k = α₀(k₀/(k₀+k))^{3/5}", upperStep: true)
+    static let beta = SolverParameter("beta", 0, .positive, "y step β₀ (default 0.6/L); β_k = β₀(k₀/(k₀+k))^{2/5}")
+    static let offset = SolverParameter("offset", 10, .positive, "k₀ of the schedules")
+    static let batch = SolverParameter("batch", 1, .integer(atLeast: 1), "minibatch size")
+    public static let parameters = [alpha, beta, offset, batch] + NeumannParameters.all
+
+    let a: Double, b: Double, k0: Double, bs: Int
+    let neumann: NeumannEstimator
+
+    public init(settings s: SolverSettings) throws(BilevelError) {
+        a = try s.value(Self.alpha); b = try s.value(Self.beta, default: 0.6 / s.lowerSmoothness)
+        k0 = try s.value(Self.offset); bs = try s.batch(Self.batch)
+        neumann = try NeumannParameters.make(s)
+    }
+
+    public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
+        let work = NeumannEstimator.Workspace(xDimension: x.count, yDimension: y.count)
+        var gy = [Double](repeating: 0, count: y.count), hg = [Double](repeating: 0, count: x.count)
+        var k = 0
+        repeat {
+            oracles.gradYG(x, y, oracles.draw(bs, stream), into: &gy)
+            Vec.axpy(-decayed(b, k, offset: k0, power: 0.4), gy, &y)
+            neumann.estimate(oracles, x, y, neumann.draw(oracles, batch: bs, stream: stream), work: work, into: &hg)
+            Vec.axpy(-decayed(a, k, offset: k0, power: 0.6), hg, &x)
+            k += 1
+        } while recorder.observe(x, y)
+    }
+}

@@ -1,0 +1,72 @@
+import Bilevel
+import Datasets
+import Randomness
+import Testing
+
+/// Solvers reach the stationary point, learn useful hyper-parameters and stay finite on defaults.
+@Suite struct ConvergenceTests {
+    static func distance(_ a: [Double], _ b: [Double]) -> Double {
+        zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+    }
+
+    @Test("with Q large and small noise every stochastic solver converges on quadratic to AID-CG's stationary point")
+    func stochasticSolversFindTheStationaryPoint() throws {
+        let problem = try Fixtures.quadratic { $0.multiplicativeNoise = 0.05; $0.additiveNoise = 0.05 }
+        let reference = BilevelRunner.run(try SolverCatalog.make("aid-cg", problem: problem), on: problem, budget: 200_000, stream: RandomStream(seed: 1))
+        let xs = reference.finalX
+        #expect((reference.finalGradNormSq ?? 1) < 1e-18)
+        let startDistance = Self.distance(problem.initialX, xs)
+        #expect(startDistance > 1, "the start must be far from the stationary point for the test to mean something")
+        for name in ["stocbio", "bsa", "ttsa", "mrbo", "vrbo", "soba"] {
+            let run = BilevelRunner.run(try SolverCatalog.make(name, overrides: ["Q": 40], problem: problem), on: problem,
+                                        budget: 400_000, stream: RandomStream(seed: 2))
+            #expect(!run.diverged, "\(name) diverged")
+            let d = Self.distance(run.finalX, xs)
+            #expect(d < 0.1, "\(name) ended \(d) from AID-CG's stationary point (start was \(startDistance) away)")
+            #expect((run.finalGradNormSq ?? 1) < 0.01, "\(name): ‖∇Φ‖² = \(run.finalGradNormSq ?? .nan)")
+        }
+    }
+
+    @Test("logreg-l2: learned per-feature regularisation beats the best shared λ of a grid on validation loss")
+    func learnedRegularisationBeatsGrid() throws {
+        let problem = try Fixtures.logreg()
+        var bestShared = Double.infinity
+        for logLambda in stride(from: -8.0, through: 3.0, by: 0.25) {
+            bestShared = min(bestShared, try problem.value([Double](repeating: logLambda, count: problem.xDimension)))
+        }
+        let solver = try SolverCatalog.make("aid-cg", overrides: ["alpha": 20], problem: problem)
+        let run = BilevelRunner.run(solver, on: problem, budget: 3_000_000, stream: RandomStream(seed: 1))
+        let learned = try #require(run.finalValue)
+        #expect(!run.diverged)
+        #expect(learned < 0.8 * bestShared, "learned Φ = \(learned), best shared λ gives \(bestShared)")
+        // A stochastic solver with its defaults also improves on the start by a wide margin.
+        let mrbo = BilevelRunner.run(try SolverCatalog.make("mrbo", problem: problem), on: problem, budget: 300_000, stream: RandomStream(seed: 2))
+        let start = try problem.value(problem.initialX)
+        #expect(try #require(mrbo.finalValue) < 0.5 * start)
+    }
+
+    @Test("MRBO and VRBO defaults do not diverge on the default problems", arguments: ["quadratic", "logreg-l2", "hyper-cleaning"])
+    func defaultsDoNotDiverge(problemName: String) throws {
+        let problem = try ProblemCatalog.make(problemName, stream: RandomStream(seed: 1).split("instance"))
+        let budget = problemName == "hyper-cleaning" ? 30_000 : Comparison.defaultBudget(problemName)
+        for name in ["mrbo", "vrbo"] {
+            let run = BilevelRunner.run(try SolverCatalog.make(name, problem: problem), on: problem, budget: budget,
+                                        stream: RandomStream(seed: 3), exactFinal: false)
+            #expect(!run.diverged, "\(name) diverged on \(problemName)")
+            let first = try #require(run.values.first), last = try #require(run.values.last)
+            #expect(last.isFinite && last < first, "\(name) on \(problemName): metric \(first) → \(last)")
+        }
+    }
+
+    @Test("oracle counts follow the documented per-step costs")
+    func oracleCountsPerStep() throws {
+        let problem = try Fixtures.quadratic()
+        // stocBiO: T = 2 lower gradients + (Q + 3) = 18 for the estimate → 20 per step.
+        let stoc = BilevelRunner.run(try SolverCatalog.make("stocbio", problem: problem), on: problem, budget: 2_000, stream: RandomStream(seed: 1))
+        #expect(stoc.counts.total == 20 * stoc.iterations)
+        #expect(stoc.counts.hessianVector == 15 * stoc.iterations && stoc.counts.gradYG == 2 * stoc.iterations)
+        // MRBO: 19 for the initial estimates, then 2 + 2·18 = 38 per step (same samples at both points).
+        let mrbo = BilevelRunner.run(try SolverCatalog.make("mrbo", problem: problem), on: problem, budget: 2_000, stream: RandomStream(seed: 1))
+        #expect(mrbo.counts.total == 19 + 38 * mrbo.iterations)
+    }
+}
