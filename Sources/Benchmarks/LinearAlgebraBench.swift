@@ -19,7 +19,7 @@ func linearAlgebraBenchmarks() {
         let naive = n <= 512 ? rate(flops: flops, minSeconds: 0.3) { _ = try? naiveMultiply(a, b) } : .nan
         let naiveText = naive.isNaN ? "(skipped)" : String(format: "%.2f", naive)
         let ratio = naive.isNaN ? "" : String(format: "%.1fx", blas1 / naive)
-        print(String(format: "%6d %15.2f %16.2f %12@ %15@", n, blas1, blas2, naiveText as NSString, ratio as NSString))
+        print(String(format: "%6d %15.2f %16.2f ", n, blas1, blas2) + padLeft(naiveText, 12) + " " + padLeft(ratio, 15))
     }
 }
 
@@ -30,4 +30,9 @@ func rate(flops: Double, minSeconds: Double, _ body: () -> Void) -> Double {
     let start = Date()
     repeat { body(); reps += 1 } while Date().timeIntervalSince(start) < minSeconds
     return flops * Double(reps) / Date().timeIntervalSince(start) / 1e9
+}
+
+/// Right-aligns `s` in a field of `width` characters (String(format:) ignores widths on %@ on Linux).
+func padLeft(_ s: String, _ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - s.count)) + s
 }
