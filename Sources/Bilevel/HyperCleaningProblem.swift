@@ -94,13 +94,9 @@ public struct HyperCleaningProblem: BilevelProblem {
     }
 
     public func drawBatch(size: Int, stream: RandomStream) -> Minibatch {
-        var lo = [Int](repeating: 0, count: size), up = lo
-        for i in 0..<size { lo[i] = stream.uniformInt(trainCount); up[i] = stream.uniformInt(validationCount) }
-        return Minibatch(size: size, lower: lo, upper: up)
+        .sampled(size: size, lowerCount: trainCount, upperCount: validationCount, stream: stream)
     }
 
-    @inline(__always)
-    static func sigmoid(_ z: Double) -> Double { z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z)) }
 
     /// Softmax probabilities of sample `row` of `a` under W = y into `p`; returns log-sum-exp − z_label.
     @inline(__always)
@@ -137,7 +133,7 @@ public struct HyperCleaningProblem: BilevelProblem {
                 forEach(batch.isFull, batch.lower, count: trainCount) { i, w in
                     _ = probabilities(a, i, yb, label: trainLabels[i], into: &p)
                     p[trainLabels[i]] -= 1
-                    let s = w * Self.sigmoid(x[i])
+                    let s = w * Logistic.sigmoid(x[i])
                     for k in 0..<classCount {
                         let coef = s * p[k]
                         for j in 0..<d { out[k * d + j] += coef * a[i * d + j] }
@@ -182,7 +178,7 @@ public struct HyperCleaningProblem: BilevelProblem {
                         _ = probabilities(a, i, yb, label: trainLabels[i], into: &p)
                         var pu = 0.0
                         for k in 0..<c { u[k] = dot(d, vb + k * d, a + i * d); pu += p[k] * u[k] }
-                        let s = w * Self.sigmoid(x[i])
+                        let s = w * Logistic.sigmoid(x[i])
                         for k in 0..<c {
                             let coef = s * p[k] * (u[k] - pu)
                             for j in 0..<d { out[k * d + j] += coef * a[i * d + j] }
@@ -206,7 +202,7 @@ public struct HyperCleaningProblem: BilevelProblem {
                         p[trainLabels[i]] -= 1
                         var s = 0.0
                         for k in 0..<c { s += p[k] * dot(d, vb + k * d, a + i * d) }
-                        let sg = Self.sigmoid(x[i])
+                        let sg = Logistic.sigmoid(x[i])
                         out[i] += w * sg * (1 - sg) * s
                     }
                 }
@@ -223,7 +219,7 @@ public struct HyperCleaningProblem: BilevelProblem {
                 guard let ab = ap.baseAddress, let yb = yp.baseAddress else { return }
                 for i in 0..<labels.count {
                     let l = probabilities(ab, i, yb, label: labels[i], into: &p)
-                    total += (x.map { Self.sigmoid($0[i]) } ?? 1) * l
+                    total += (x.map { Logistic.sigmoid($0[i]) } ?? 1) * l
                 }
             }
         }
@@ -259,7 +255,7 @@ public struct HyperCleaningProblem: BilevelProblem {
         // All class probabilities, then one Aᵀ diag(w) A product per class pair (k ≤ l).
         var probs = [Double](repeating: 0, count: n * c)
         var p = [Double](repeating: 0, count: c)
-        let sig = (0..<n).map { Self.sigmoid(x[$0]) }
+        let sig = (0..<n).map { Logistic.sigmoid(x[$0]) }
         trainA.withUnsafeBufferPointer { ap in
             y.withUnsafeBufferPointer { yp in
                 guard let a = ap.baseAddress, let yb = yp.baseAddress else { return }

@@ -76,17 +76,10 @@ public struct LogisticL2Problem: BilevelProblem {
     }
 
     public func drawBatch(size: Int, stream: RandomStream) -> Minibatch {
-        var lo = [Int](repeating: 0, count: size), up = lo
-        for i in 0..<size { lo[i] = stream.uniformInt(trainCount); up[i] = stream.uniformInt(validationCount) }
-        return Minibatch(size: size, lower: lo, upper: up)
+        .sampled(size: size, lowerCount: trainCount, upperCount: validationCount, stream: stream)
     }
 
-    @inline(__always)
-    static func sigmoid(_ z: Double) -> Double { z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z)) }
 
-    /// log(1 + e^{−z}) without overflow.
-    @inline(__always)
-    static func logLoss(_ z: Double) -> Double { z > 0 ? log1p(exp(-z)) : -z + log1p(exp(z)) }
 
     /// Calls `body(row, weight)` for every sample of the batch (or the whole set when full).
     @inline(__always)
@@ -109,7 +102,7 @@ public struct LogisticL2Problem: BilevelProblem {
                 guard let yb = yp.baseAddress else { return }
                 forEach(batch.isFull, batch.lower, count: trainCount) { i, w in
                     let bi = trainB[i]
-                    let coef = -w * bi * Self.sigmoid(-bi * dot(d, ab + i * d, yb))
+                    let coef = -w * bi * Logistic.sigmoid(-bi * dot(d, ab + i * d, yb))
                     for j in 0..<d { out[j] += coef * a[i * d + j] }
                 }
             }
@@ -129,7 +122,7 @@ public struct LogisticL2Problem: BilevelProblem {
                 guard let yb = yp.baseAddress else { return }
                 forEach(batch.isFull, batch.upper, count: validationCount) { i, w in
                     let bi = validationB[i]
-                    let coef = -w * bi * Self.sigmoid(-bi * dot(d, ab + i * d, yb))
+                    let coef = -w * bi * Logistic.sigmoid(-bi * dot(d, ab + i * d, yb))
                     for j in 0..<d { out[j] += coef * a[i * d + j] }
                 }
             }
@@ -145,7 +138,7 @@ public struct LogisticL2Problem: BilevelProblem {
                 v.withUnsafeBufferPointer { vp in
                     guard let yb = yp.baseAddress, let vb = vp.baseAddress else { return }
                     forEach(batch.isFull, batch.lower, count: trainCount) { i, w in
-                        let s = Self.sigmoid(dot(d, ab + i * d, yb))
+                        let s = Logistic.sigmoid(dot(d, ab + i * d, yb))
                         let coef = w * s * (1 - s) * dot(d, ab + i * d, vb)
                         for j in 0..<d { out[j] += coef * a[i * d + j] }
                     }
@@ -167,7 +160,7 @@ public struct LogisticL2Problem: BilevelProblem {
         for i in 0..<trainCount {
             var z = 0.0
             for j in 0..<d { z += trainA[i * d + j] * y[j] }
-            loss += Self.logLoss(trainB[i] * z)
+            loss += Logistic.logLoss(trainB[i] * z)
         }
         return s + loss / Double(trainCount)
     }
@@ -178,7 +171,7 @@ public struct LogisticL2Problem: BilevelProblem {
         for i in 0..<validationCount {
             var z = 0.0
             for j in 0..<d { z += validationA[i * d + j] * y[j] }
-            loss += Self.logLoss(validationB[i] * z)
+            loss += Logistic.logLoss(validationB[i] * z)
         }
         return loss / Double(validationCount)
     }
@@ -189,7 +182,7 @@ public struct LogisticL2Problem: BilevelProblem {
         for i in 0..<n {
             var z = 0.0
             for j in 0..<d { z += trainA[i * d + j] * y[j] }
-            let s = Self.sigmoid(z)
+            let s = Logistic.sigmoid(z)
             let w = s * (1 - s) / Double(n)
             for c in 0..<d {
                 let ac = w * trainA[i * d + c]

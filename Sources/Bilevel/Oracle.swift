@@ -1,3 +1,4 @@
+import Foundation
 import Randomness
 
 /// The kinds of stochastic oracle a bilevel solver calls; each per-sample evaluation counts one.
@@ -79,6 +80,24 @@ public struct Minibatch: Sendable {
         self.noiseStride = noiseStride
         self.isFull = isFull
     }
+
+    /// `size` lower-level and `size` upper-level indices drawn uniformly with replacement (the real-data problems' sampling).
+    public static func sampled(size: Int, lowerCount: Int, upperCount: Int, stream: RandomStream) -> Minibatch {
+        var lo = [Int](repeating: 0, count: size), up = lo
+        for i in 0..<size { lo[i] = stream.uniformInt(lowerCount); up[i] = stream.uniformInt(upperCount) }
+        return Minibatch(size: size, lower: lo, upper: up)
+    }
+}
+
+/// Overflow-safe logistic functions shared by the real-data problems.
+enum Logistic {
+    /// σ(z) = 1/(1 + e^{−z}), evaluated on the side that cannot overflow.
+    @inline(__always)
+    static func sigmoid(_ z: Double) -> Double { z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z)) }
+
+    /// log(1 + e^{−z}) without overflow.
+    @inline(__always)
+    static func logLoss(_ z: Double) -> Double { z > 0 ? log1p(exp(-z)) : -z + log1p(exp(z)) }
 }
 
 /// The counting front of a problem: every oracle call goes through here and is tallied by kind.

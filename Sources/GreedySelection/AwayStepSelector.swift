@@ -10,16 +10,10 @@ public struct AwayStepSelector: Selector {
     public var method: SelectionMethod { .awayStep }
 
     public func run(on problem: AtomProblem, steps: Int, options: SelectionOptions, stream: RandomStream) throws(GreedyError) -> SelectionTrace {
-        try GreedyValidation.checkSteps(steps)
-        let state = SelectionState(problem: problem, method: method, steps: steps, options: options)
-        let first = state.bestSingleAtom()
-        state.move(toward: first, gamma: 1)
-        state.record(stepSize: 1, chosen: first, needScores: true)
-        let n = problem.neuronCount
+        let state = try SelectionState.started(problem: problem, method: method, steps: steps, options: options)
         for _ in 1..<max(1, steps) {
             // Frank–Wolfe vertex: argmin_i ⟨e, φ_i⟩; away vertex: argmax over the support.
-            var fw = 0, fwS = Double.infinity
-            for i in 0..<n where state.s[i] < fwS { fwS = state.s[i]; fw = i }
+            let (fw, fwS) = state.frankWolfeVertex()
             var away = state.support.first ?? fw, awayS = -Double.infinity
             for i in state.support where state.s[i] > awayS { awayS = state.s[i]; away = i }
             let gapFW = state.ef - fwS, gapAway = awayS - state.ef

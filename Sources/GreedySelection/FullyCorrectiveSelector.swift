@@ -10,15 +10,9 @@ public struct FullyCorrectiveSelector: Selector {
     public var method: SelectionMethod { .fullyCorrective }
 
     public func run(on problem: AtomProblem, steps: Int, options: SelectionOptions, stream: RandomStream) throws(GreedyError) -> SelectionTrace {
-        try GreedyValidation.checkSteps(steps)
-        let state = SelectionState(problem: problem, method: method, steps: steps, options: options)
-        let first = state.bestSingleAtom()
-        state.move(toward: first, gamma: 1)
-        state.record(stepSize: 1, chosen: first, needScores: true)
-        let n = problem.neuronCount
+        let state = try SelectionState.started(problem: problem, method: method, steps: steps, options: options)
         for _ in 1..<max(1, steps) {
-            var fw = 0, fwS = Double.infinity
-            for i in 0..<n where state.s[i] < fwS { fwS = state.s[i]; fw = i }
+            let (fw, fwS) = state.frankWolfeVertex()
             // Stop correcting once the Frank–Wolfe gap vanishes or t is represented to rounding (L < 1e-30).
             guard state.ef - fwS > 0, state.ee / Double(state.m) > 1e-30 else {
                 state.record(stepSize: 0, chosen: fw, needScores: true)

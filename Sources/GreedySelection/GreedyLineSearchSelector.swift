@@ -11,11 +11,7 @@ public struct GreedyLineSearchSelector: Selector {
     public var method: SelectionMethod { .greedyLineSearch }
 
     public func run(on problem: AtomProblem, steps: Int, options: SelectionOptions, stream: RandomStream) throws(GreedyError) -> SelectionTrace {
-        try GreedyValidation.checkSteps(steps)
-        let state = SelectionState(problem: problem, method: method, steps: steps, options: options)
-        let first = state.bestSingleAtom()
-        state.move(toward: first, gamma: 1)
-        state.record(stepSize: 1, chosen: first, needScores: true)
+        let state = try SelectionState.started(problem: problem, method: method, steps: steps, options: options)
         for _ in 1..<max(1, steps) {
             let (i, gamma) = Self.bestStep(state)
             if gamma > 0 { state.move(toward: i, gamma: gamma) }

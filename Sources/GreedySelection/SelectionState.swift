@@ -193,6 +193,23 @@ final class SelectionState {
         return ((et - minS) / ee.squareRoot(), maxD2.squareRoot())
     }
 
+    /// A state that has taken the first step every Frank–Wolfe-type selector takes: all weight on the best single atom.
+    static func started(problem: AtomProblem, method: SelectionMethod, steps: Int, options: SelectionOptions) throws(GreedyError) -> SelectionState {
+        try GreedyValidation.checkSteps(steps)
+        let state = SelectionState(problem: problem, method: method, steps: steps, options: options)
+        let first = state.bestSingleAtom()
+        state.move(toward: first, gamma: 1)
+        state.record(stepSize: 1, chosen: first, needScores: true)
+        return state
+    }
+
+    /// The Frank–Wolfe vertex argmin_i ⟨e, φ_i⟩ = argmin_i s_i and its score (ties to the lowest index).
+    func frankWolfeVertex() -> (index: Int, score: Double) {
+        var fw = 0, fwS = Double.infinity
+        for i in 0..<n where s[i] < fwS { fwS = s[i]; fw = i }
+        return (fw, fwS)
+    }
+
     /// The best single atom: argmin_i ‖φ_i − t‖² (ties to the lowest index).
     func bestSingleAtom() -> Int {
         var best = 0, bestV = Double.infinity

@@ -82,7 +82,7 @@ struct PruneCommand: ParsableCommand {
             _ = try Self.parseMethods(method, temperature: 200, rounds: 100)
             _ = try Architecture.parse(net)
             _ = try Self.parseSchedule(schedule)
-        } catch let e as SparseNetsError { throw ValidationError(e.description) }
+        } catch { throw ValidationError(String(describing: error)) }
         if let s = seeds, !(1...100).contains(s) { throw ValidationError("--seeds must be in 1...100, got \(s)") }
         guard (0...10_000).contains(epochs) else { throw ValidationError("--epochs must be in 0...10000, got \(epochs)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be ≥ 1, got \(batchSize)") }

@@ -135,7 +135,7 @@ import Testing
         let big = Double.greatestFiniteMagnitude
         let cases: [LinePlot] = [
             LinePlot(series: [Series(name: "huge", x: [-big, big], y: [big, -big])]),
-            LinePlot(series: [Series(name: "tiny", x: [0, 1e-320], y: [Double.leastNonzeroMagnitude, 1e-320])]),
+            LinePlot(series: [Series(name: "tiny", x: [0, 0x1p-1063], y: [Double.leastNonzeroMagnitude, 0x1p-1063])]),
             LinePlot(xScale: .log10, yScale: .log10, series: [Series(name: "sub", x: [Double.leastNonzeroMagnitude, big], y: [big, Double.leastNonzeroMagnitude])]),
             LinePlot(series: [Series(name: "flat", x: [1, 1, 1], y: [2, 2, 2])]),
         ]

@@ -17,7 +17,7 @@ import Testing
         #expect(NumberFormat.compact(0.058, significant: 1) == "0.06")
         #expect(NumberFormat.compact(3.14159, significant: 5) == "3.1416")
         #expect(NumberFormat.compact(3.14159, significant: 0) == "3")
-        #expect(NumberFormat.compact(5e-324) == "4.94e-324")
+        #expect(NumberFormat.compact(Double.leastNonzeroMagnitude) == "4.94e-324")
     }
 
     @Test func superscripts() {
