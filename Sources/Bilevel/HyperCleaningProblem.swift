@@ -111,17 +111,6 @@ public struct HyperCleaningProblem: BilevelProblem {
         return zmax + log(s) - zl
     }
 
-    /// Runs `body(row, weight)` over the batch's rows (or all rows when full).
-    @inline(__always)
-    func forEach(_ full: Bool, _ indices: [Int], count: Int, _ body: (Int, Double) -> Void) {
-        if full {
-            let w = 1 / Double(count)
-            for i in 0..<count { body(i, w) }
-        } else {
-            let w = 1 / Double(max(indices.count, 1))
-            for i in indices { body(i, w) }
-        }
-    }
 
     public func gradYG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) {
         let d = featureCount
@@ -130,7 +119,7 @@ public struct HyperCleaningProblem: BilevelProblem {
         trainA.withUnsafeBufferPointer { ap in
             y.withUnsafeBufferPointer { yp in
                 guard let a = ap.baseAddress, let yb = yp.baseAddress else { return }
-                forEach(batch.isFull, batch.lower, count: trainCount) { i, w in
+                Minibatch.forEachSample(batch.isFull, batch.lower, count: trainCount) { i, w in
                     _ = probabilities(a, i, yb, label: trainLabels[i], into: &p)
                     p[trainLabels[i]] -= 1
                     let s = w * Logistic.sigmoid(x[i])
@@ -154,7 +143,7 @@ public struct HyperCleaningProblem: BilevelProblem {
         validationA.withUnsafeBufferPointer { ap in
             y.withUnsafeBufferPointer { yp in
                 guard let a = ap.baseAddress, let yb = yp.baseAddress else { return }
-                forEach(batch.isFull, batch.upper, count: validationCount) { i, w in
+                Minibatch.forEachSample(batch.isFull, batch.upper, count: validationCount) { i, w in
                     _ = probabilities(a, i, yb, label: validationLabels[i], into: &p)
                     p[validationLabels[i]] -= 1
                     for k in 0..<classCount {
@@ -174,7 +163,7 @@ public struct HyperCleaningProblem: BilevelProblem {
             y.withUnsafeBufferPointer { yp in
                 v.withUnsafeBufferPointer { vp in
                     guard let a = ap.baseAddress, let yb = yp.baseAddress, let vb = vp.baseAddress else { return }
-                    forEach(batch.isFull, batch.lower, count: trainCount) { i, w in
+                    Minibatch.forEachSample(batch.isFull, batch.lower, count: trainCount) { i, w in
                         _ = probabilities(a, i, yb, label: trainLabels[i], into: &p)
                         var pu = 0.0
                         for k in 0..<c { u[k] = dot(d, vb + k * d, a + i * d); pu += p[k] * u[k] }
@@ -197,7 +186,7 @@ public struct HyperCleaningProblem: BilevelProblem {
             y.withUnsafeBufferPointer { yp in
                 v.withUnsafeBufferPointer { vp in
                     guard let a = ap.baseAddress, let yb = yp.baseAddress, let vb = vp.baseAddress else { return }
-                    forEach(batch.isFull, batch.lower, count: trainCount) { i, w in
+                    Minibatch.forEachSample(batch.isFull, batch.lower, count: trainCount) { i, w in
                         _ = probabilities(a, i, yb, label: trainLabels[i], into: &p)
                         p[trainLabels[i]] -= 1
                         var s = 0.0

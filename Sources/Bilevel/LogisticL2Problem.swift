@@ -81,17 +81,6 @@ public struct LogisticL2Problem: BilevelProblem {
 
 
 
-    /// Calls `body(row, weight)` for every sample of the batch (or the whole set when full).
-    @inline(__always)
-    func forEach(_ full: Bool, _ indices: [Int], count: Int, _ body: (Int, Double) -> Void) {
-        if full {
-            let w = 1 / Double(count)
-            for i in 0..<count { body(i, w) }
-        } else {
-            let w = 1 / Double(max(indices.count, 1))
-            for i in indices { body(i, w) }
-        }
-    }
 
     public func gradYG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) {
         let d = xDimension
@@ -100,7 +89,7 @@ public struct LogisticL2Problem: BilevelProblem {
             guard let ab = a.baseAddress else { return }
             y.withUnsafeBufferPointer { yp in
                 guard let yb = yp.baseAddress else { return }
-                forEach(batch.isFull, batch.lower, count: trainCount) { i, w in
+                Minibatch.forEachSample(batch.isFull, batch.lower, count: trainCount) { i, w in
                     let bi = trainB[i]
                     let coef = -w * bi * Logistic.sigmoid(-bi * dot(d, ab + i * d, yb))
                     for j in 0..<d { out[j] += coef * a[i * d + j] }
@@ -120,7 +109,7 @@ public struct LogisticL2Problem: BilevelProblem {
             guard let ab = a.baseAddress else { return }
             y.withUnsafeBufferPointer { yp in
                 guard let yb = yp.baseAddress else { return }
-                forEach(batch.isFull, batch.upper, count: validationCount) { i, w in
+                Minibatch.forEachSample(batch.isFull, batch.upper, count: validationCount) { i, w in
                     let bi = validationB[i]
                     let coef = -w * bi * Logistic.sigmoid(-bi * dot(d, ab + i * d, yb))
                     for j in 0..<d { out[j] += coef * a[i * d + j] }
@@ -137,7 +126,7 @@ public struct LogisticL2Problem: BilevelProblem {
             y.withUnsafeBufferPointer { yp in
                 v.withUnsafeBufferPointer { vp in
                     guard let yb = yp.baseAddress, let vb = vp.baseAddress else { return }
-                    forEach(batch.isFull, batch.lower, count: trainCount) { i, w in
+                    Minibatch.forEachSample(batch.isFull, batch.lower, count: trainCount) { i, w in
                         let s = Logistic.sigmoid(dot(d, ab + i * d, yb))
                         let coef = w * s * (1 - s) * dot(d, ab + i * d, vb)
                         for j in 0..<d { out[j] += coef * a[i * d + j] }

@@ -81,6 +81,18 @@ public struct Minibatch: Sendable {
         self.isFull = isFull
     }
 
+    /// Calls `body(row, weight)` for every sample of a batch, or of the whole set when `full`, with weight 1/(number of samples).
+    @inline(__always)
+    static func forEachSample(_ full: Bool, _ indices: [Int], count: Int, _ body: (Int, Double) -> Void) {
+        if full {
+            let w = 1 / Double(count)
+            for i in 0..<count { body(i, w) }
+        } else {
+            let w = 1 / Double(max(indices.count, 1))
+            for i in indices { body(i, w) }
+        }
+    }
+
     /// `size` lower-level and `size` upper-level indices drawn uniformly with replacement (the real-data problems' sampling).
     public static func sampled(size: Int, lowerCount: Int, upperCount: Int, stream: RandomStream) -> Minibatch {
         var lo = [Int](repeating: 0, count: size), up = lo

@@ -2,13 +2,6 @@ import Foundation
 import Testing
 
 @Suite struct BilevelCLITests {
-    private func write(_ text: String, _ name: String) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-bilevel-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        return dir
-    }
-
     @Test func badInputExitsTwoWithOneLine() throws {
         let cases: [[String]] = [
             ["bilevel", "--algo", "adam"],
@@ -28,11 +21,11 @@ import Testing
     }
 
     @Test func dataFileErrorsNameFileLineAndColumn() throws {
-        let dir = try write("1,2,0\n3,4,1\n5,abc,0\n", "bad.csv")
+        let dir = try WorkbenchProcess.directory(with: "1,2,0\n3,4,1\n5,abc,0\n", named: "bad.csv")
         let r = try WorkbenchProcess.run(["bilevel", "--problem", "logreg-l2", "--data", "bad.csv", "--quiet", "--budget", "1000"], in: dir)
         #expect(r.status == 2)
         #expect(r.stderr.contains("bad.csv:3:2"), "\(r.stderr)")
-        let ragged = try write("1,2,0\n3,4,1\n5,0\n", "ragged.csv")
+        let ragged = try WorkbenchProcess.directory(with: "1,2,0\n3,4,1\n5,0\n", named: "ragged.csv")
         let r2 = try WorkbenchProcess.run(["bilevel", "--problem", "logreg-l2", "--data", "ragged.csv", "--quiet", "--budget", "1000"], in: ragged)
         #expect(r2.status == 2)
         #expect(r2.stderr.contains("ragged.csv:3:"), "\(r2.stderr)")

@@ -40,6 +40,14 @@ struct WorkbenchProcess {
         return WorkbenchProcess(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// A fresh temporary directory holding one file `name` with `text`; returns the directory.
+    static func directory(with text: String, named name: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        return dir
+    }
+
     /// stderr without empty lines.
     var errorLines: [String] { stderr.split(separator: "\n").map(String.init) }
 }

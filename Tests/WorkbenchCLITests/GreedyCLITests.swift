@@ -2,13 +2,6 @@ import Foundation
 import Testing
 
 @Suite struct GreedyCLITests {
-    private func write(_ text: String, _ name: String) throws -> (dir: URL, file: String) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-greedy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        return (dir, name)
-    }
-
     @Test func badNumbersAndNamesExitTwoWithOneLine() throws {
         let cases: [[String]] = [
             ["greedy", "--neurons", "0"],
@@ -26,11 +19,11 @@ import Testing
     }
 
     @Test func malformedAtomFilesNameFileLineAndColumn() throws {
-        let nan = try write("1,2,3\n4,nan,6\n", "nan.csv")
+        let nan = (dir: try WorkbenchProcess.directory(with: "1,2,3\n4,nan,6\n", named: "nan.csv"), file: "nan.csv")
         let r1 = try WorkbenchProcess.run(["greedy", "--atoms", nan.file, "--quiet"], in: nan.dir)
         #expect(r1.status == 2)
         #expect(r1.stderr.contains("nan.csv:2:2"), "\(r1.stderr)")
-        let ragged = try write("1,2,3\n4,5,6\n7,8\n", "rag.csv")
+        let ragged = (dir: try WorkbenchProcess.directory(with: "1,2,3\n4,5,6\n7,8\n", named: "rag.csv"), file: "rag.csv")
         let r2 = try WorkbenchProcess.run(["greedy", "--atoms", ragged.file, "--quiet"], in: ragged.dir)
         #expect(r2.status == 2)
         #expect(r2.stderr.contains("rag.csv:3:"), "\(r2.stderr)")

@@ -2,13 +2,6 @@ import Foundation
 import Testing
 
 @Suite struct PruneCLITests {
-    private func write(_ text: String, _ name: String) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-prune-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        return dir
-    }
-
     @Test func badInputExitsTwoWithOneLine() throws {
         let cases: [[String]] = [
             ["prune", "--sparsity=1.0"],
@@ -30,11 +23,11 @@ import Testing
     }
 
     @Test func dataFilesWithBadLabelsOrShapesAreRejected() throws {
-        let frac = try write("0.1,0.2,1\n0.3,0.4,0.5\n", "frac.csv")
+        let frac = try WorkbenchProcess.directory(with: "0.1,0.2,1\n0.3,0.4,0.5\n", named: "frac.csv")
         let r1 = try WorkbenchProcess.run(["prune", "--data", "frac.csv", "--quiet", "--epochs", "1"], in: frac)
         #expect(r1.status == 2)
         #expect(r1.stderr.contains("frac.csv:2:3"), "\(r1.stderr)")
-        let ragged = try write("1,2,0\n3,4,1\n5,1\n", "ragged.csv")
+        let ragged = try WorkbenchProcess.directory(with: "1,2,0\n3,4,1\n5,1\n", named: "ragged.csv")
         let r2 = try WorkbenchProcess.run(["prune", "--data", "ragged.csv", "--quiet", "--epochs", "1"], in: ragged)
         #expect(r2.status == 2)
         #expect(r2.stderr.contains("ragged.csv:3:"), "\(r2.stderr)")
