@@ -23,11 +23,13 @@ public struct Comparison: Sendable, Codable {
     public var parameters: [String: [String: Double]]
     /// One trajectory per solver, in the order asked.
     public var runs: [Trajectory]
+    /// Solvers left out because they cannot run on this problem (only when `skipUnsupported`).
+    public var skipped: [String] = []
 
     /// Validates everything first (names, options, data), then runs each solver from the same start.
     public static func run(problem name: String, dataPath: String? = nil, algorithms: [String], overrides: [String: Double] = [:],
                            targetEpsilon: Double? = nil, budget: Int? = nil, seed: UInt64, quadratic: QuadraticProblem.Configuration = .init(),
-                           progress: (String) -> Void = { _ in }) throws(BilevelError) -> Comparison {
+                           skipUnsupported: Bool = false, progress: (String) -> Void = { _ in }) throws(BilevelError) -> Comparison {
         guard !algorithms.isEmpty else { throw .invalidOption("name at least one algorithm") }
         for a in algorithms { _ = try SolverCatalog.type(named: a) }
         guard ProblemCatalog.names.contains(name) else { throw .unknownName(kind: "problem", name: name, known: ProblemCatalog.names) }
@@ -36,6 +38,12 @@ public struct Comparison: Sendable, Codable {
         try requireAtLeast(calls, 1, "budget")
         let master = RandomStream(seed: seed)
         let problem = try ProblemCatalog.make(name, dataPath: dataPath, quadratic: quadratic, stream: master.split("instance"))
+        // `--algo all` means every solver that can run here; a solver named explicitly still gets its own error.
+        var algorithms = algorithms, skipped = [String]()
+        if skipUnsupported {
+            for a in algorithms where try !SolverCatalog.type(named: a).supports(problem) { skipped.append(a) }
+            algorithms.removeAll { skipped.contains($0) }
+        }
         var solvers = [any BilevelSolver](), params = [String: [String: Double]]()
         for a in algorithms {
             solvers.append(try SolverCatalog.make(a, overrides: overrides, targetEpsilon: targetEpsilon, problem: problem))
@@ -51,7 +59,7 @@ public struct Comparison: Sendable, Codable {
         var instance = [String: String]()
         for (k, v) in problem.summary { instance[k] = v }
         return Comparison(problem: name, data: dataPath, seed: seed, budget: calls, targetEpsilon: targetEpsilon, metric: problem.metric,
-                          instance: instance, parameters: params, runs: runs)
+                          instance: instance, parameters: params, runs: runs, skipped: skipped)
     }
 
     /// Default budgets: 10⁶ calls on the cheap quadratic, fewer on the real problems.

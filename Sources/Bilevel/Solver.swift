@@ -109,9 +109,18 @@ public protocol BilevelSolver: Sendable {
     func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder)
     /// Overrides that realise the theory's prescription for a target ε (batch sizes, loop lengths, Q).
     static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: Double]
+    /// Whether the solver needs a finite sample set (SAGA-type memory), which fresh-noise problems lack.
+    static var needsFiniteSum: Bool { get }
 }
 
 extension BilevelSolver {
+    public static var needsFiniteSum: Bool { false }
+
+    /// Whether this solver can run on `problem` at all.
+    public static func supports(_ problem: any BilevelProblem) -> Bool {
+        !needsFiniteSum || problem.lowerSampleCount != nil
+    }
+
     public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: Double] {
         ["Q": Double(Prescription.neumannTerms(epsilon, problem))]
     }
@@ -134,7 +143,7 @@ public enum Prescription {
 public enum SolverCatalog {
     /// Every solver, in the order `--algo all` runs them.
     public static let all: [any BilevelSolver.Type] = [
-        StocBiO.self, BSA.self, TTSA.self, MRBO.self, VRBO.self, SOBA.self, AIDCG.self,
+        StocBiO.self, BSA.self, TTSA.self, MRBO.self, VRBO.self, SOBA.self, SABA.self, AIDCG.self,
     ]
 
     /// Known names.

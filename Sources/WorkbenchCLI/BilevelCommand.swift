@@ -92,7 +92,8 @@ struct BilevelCommand: ParsableCommand {
         quad.yDimension = dim
         let progress = common.progress
         let result = try Comparison.run(problem: problem, dataPath: data, algorithms: names, overrides: try Self.parseSettings(settings),
-                                        targetEpsilon: targetEps, budget: budget, seed: common.seed, quadratic: quad) { progress.update($0) }
+                                        targetEpsilon: targetEps, budget: budget, seed: common.seed, quadratic: quad,
+                                        skipUnsupported: algo == "all") { progress.update($0) }
         progress.finish()
         if common.json {
             emit(String(decoding: try JSONOutput.encode(result), as: UTF8.self))
@@ -127,6 +128,9 @@ struct BilevelCommand: ParsableCommand {
         text += Table(headers: ["algorithm", "iterations", "oracle calls", "∇_yG", "∇ₓF", "∇_yF", "HVP", "JVP",
                                 c.metric == .gradientNormSquared ? "final ‖∇Φ‖²" : "final val. loss", "exact ‖∇Φ‖²", "Φ", "seconds"], rows: rows).render()
         text += "\n" + Table(headers: ["instance", ""], rows: c.instance.keys.sorted().map { [$0, c.instance[$0] ?? ""] }).render()
+        if !c.skipped.isEmpty {
+            text += "\nnot run on \(c.problem): \(c.skipped.joined(separator: ", ")) (needs a finite-sum problem: logreg-l2 or hyper-cleaning)\n"
+        }
         if let e = c.targetEpsilon { text += "parameters prescribed for target ε = \(f(e)) (see --json for the values in force)\n" }
         if c.runs.contains(where: \.diverged) { text += "note: a diverged run was stopped when its iterates left the finite range (or grew 10¹⁰-fold)\n" }
         return text

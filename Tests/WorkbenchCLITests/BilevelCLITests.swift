@@ -31,6 +31,15 @@ import Testing
         #expect(r2.stderr.contains("ragged.csv:3:"), "\(r2.stderr)")
     }
 
+    @Test func allSkipsSolversThatCannotRunOnTheProblemButANamedOneIsAnError() throws {
+        let all = try WorkbenchProcess.run(["bilevel", "--algo", "all", "--budget", "20000", "--quiet", "--ascii"])
+        #expect(all.status == 0, "\(all.stderr)")
+        #expect(all.stdout.contains("not run on quadratic: saba"))
+        let named = try WorkbenchProcess.run(["bilevel", "--algo", "saba", "--budget", "20000", "--quiet"])
+        #expect(named.status == 2)
+        #expect(named.stderr.contains("finite-sum"))
+    }
+
     @Test func comparisonRunPrintsATableOfOracleCounts() throws {
         let r = try WorkbenchProcess.run(["bilevel", "--algo", "mrbo,stocbio", "--budget", "20000", "--quiet", "--ascii", "--seed", "2"])
         #expect(r.status == 0, "\(r.stderr)")
