@@ -79,12 +79,6 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
         (0..<cols).map { storage[i + $0 * rows] }
     }
 
-    /// Replaces column j.
-    public mutating func setColumn(_ j: Int, _ values: [Double]) {
-        precondition(values.count == rows, "column length mismatch")
-        storage.replaceSubrange((j * rows)..<((j + 1) * rows), with: values)
-    }
-
     /// The diagonal entries.
     public var diagonalEntries: [Double] { (0..<Swift.min(rows, cols)).map { self[$0, $0] } }
 
