@@ -19,48 +19,52 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
 
+        // Shared shapes: parameters as data, catalogues, atomic output, divergence, progress.
+        .target(name: "Components"),
+
         // Numerical foundation.
         .target(name: "GSLSupport", dependencies: ["CGSL"]),
         .target(name: "LinearAlgebra", dependencies: ["CLAPACKE", "CBLAS"]),
         .target(name: "Randomness", dependencies: ["CGSL", "GSLSupport"]),
         .target(name: "Statistics", dependencies: ["CGSL", "GSLSupport", "Randomness"]),
         .target(name: "TextPlot"),
-        .target(name: "Datasets", dependencies: ["LinearAlgebra", "Randomness"]),
+        .target(name: "Datasets", dependencies: ["Components", "LinearAlgebra", "Randomness"]),
 
         // Research areas.
-        .target(name: "GreedySelection", dependencies: ["LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
-        .target(name: "Bilevel", dependencies: ["LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
-        .target(name: "SparseNets", dependencies: ["LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
+        .target(name: "GreedySelection", dependencies: ["Components", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
+        .target(name: "Bilevel", dependencies: ["Components", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
+        .target(name: "SparseNets", dependencies: ["Components", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
 
         // Claims: the framework, then one file per claim.
-        .target(name: "ClaimKit", dependencies: ["Statistics", "TextPlot"]),
+        .target(name: "ClaimKit", dependencies: ["Components", "Statistics", "TextPlot"]),
         .target(name: "Claims", dependencies: [
-            "ClaimKit", "LinearAlgebra", "Randomness", "Statistics", "TextPlot", "Datasets",
+            "ClaimKit", "Components", "LinearAlgebra", "Randomness", "Statistics", "TextPlot", "Datasets",
             "GreedySelection", "Bilevel", "SparseNets",
         ]),
 
         // Command line: commands in a library (testable), a thin executable.
         .target(name: "WorkbenchCLI", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "ClaimKit", "Claims", "LinearAlgebra", "Randomness", "Statistics", "TextPlot", "Datasets",
+            "ClaimKit", "Claims", "Components", "LinearAlgebra", "Randomness", "Statistics", "TextPlot", "Datasets",
             "GreedySelection", "Bilevel", "SparseNets",
         ]),
         .executableTarget(name: "workbench", dependencies: ["WorkbenchCLI"]),
         .executableTarget(name: "Benchmarks", dependencies: [
-            "LinearAlgebra", "Randomness", "TextPlot", "Datasets", "GreedySelection", "Bilevel", "SparseNets",
+            "Components", "LinearAlgebra", "Randomness", "TextPlot", "Datasets", "GreedySelection", "Bilevel", "SparseNets",
         ]),
 
         // One test target per library module.
+        .testTarget(name: "ComponentsTests", dependencies: ["Components"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Randomness"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Randomness"]),
         .testTarget(name: "TextPlotTests", dependencies: ["TextPlot"], resources: [.copy("Golden")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "LinearAlgebra", "Randomness"]),
-        .testTarget(name: "GreedySelectionTests", dependencies: ["GreedySelection", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
-        .testTarget(name: "BilevelTests", dependencies: ["Bilevel", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
-        .testTarget(name: "SparseNetsTests", dependencies: ["SparseNets", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
-        .testTarget(name: "ClaimsTests", dependencies: ["Claims", "ClaimKit", "Statistics"]),
-        .testTarget(name: "WorkbenchCLITests", dependencies: ["WorkbenchCLI", "workbench"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Components", "Datasets", "LinearAlgebra", "Randomness"]),
+        .testTarget(name: "GreedySelectionTests", dependencies: ["Components", "GreedySelection", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
+        .testTarget(name: "BilevelTests", dependencies: ["Components", "Bilevel", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
+        .testTarget(name: "SparseNetsTests", dependencies: ["Components", "SparseNets", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
+        .testTarget(name: "ClaimsTests", dependencies: ["Claims", "ClaimKit", "Components", "Statistics"]),
+        .testTarget(name: "WorkbenchCLITests", dependencies: ["WorkbenchCLI", "workbench", "Components", "ClaimKit", "Claims"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,9 +1,10 @@
+import Components
 import Statistics
 
-/// The JSON record of one claim run (schema "workbench.claim/1", documented in the README).
+/// The JSON record of one claim run (schema "workbench.claim/2", documented in the README).
 public struct ClaimRecord: Sendable, Codable {
     /// Schema identifier; bumped on any incompatible change.
-    public var schema = "workbench.claim/1"
+    public var schema = "workbench.claim/2"
     public var claim: String
     public var statement: String
     public var proof: String
@@ -15,8 +16,10 @@ public struct ClaimRecord: Sendable, Codable {
     public var masterSeed: UInt64
     /// The per-run seeds derived from the master seed.
     public var seeds: [UInt64]
-    /// Every experiment parameter in force, overrides included.
-    public var parameters: [String: String]
+    /// Every declared parameter's value in force (defaults for the mode, overrides).
+    public var parameters: ParameterValues
+    /// Facts about the run that are not parameters.
+    public var facts: [String: String]
     public var checks: [Check]
     public var fits: [FitRecord]
     public var perSeed: [PerSeedRecord]
@@ -28,8 +31,8 @@ public struct ClaimRecord: Sendable, Codable {
     /// Wall time of the run in seconds (filled by the runner).
     public var wallTimeSeconds: Double
 
-    public init(claim: any Claim, context: ClaimContext, seeds: [UInt64], parameters: [String: String],
-                checks: [Check], fits: [FitRecord] = [], perSeed: [PerSeedRecord] = [], series: [SeriesRecord] = [], notes: [String] = []) {
+    /// The record of `claim`'s run: the verdict is derived from `checks`, never declared.
+    public init<C: Claim>(claim: C, run: ClaimRun, checks: [Check], results: ClaimResults) {
         self.claim = claim.id
         self.statement = claim.statement
         self.proof = claim.proofPath
@@ -38,15 +41,16 @@ public struct ClaimRecord: Sendable, Codable {
         let (v, why) = Verdict.judge(checks)
         self.verdict = v
         self.verdictReason = why
-        self.mode = context.mode
-        self.masterSeed = context.seed
-        self.seeds = seeds
-        self.parameters = parameters
+        self.mode = run.mode
+        self.masterSeed = run.seed
+        self.seeds = results.seeds
+        self.parameters = run.parameters
+        self.facts = results.facts
         self.checks = checks
-        self.fits = fits
-        self.perSeed = perSeed
-        self.series = series
-        self.notes = notes
+        self.fits = results.fits
+        self.perSeed = results.perSeed
+        self.series = results.series
+        self.notes = results.notes
         self.versions = [:]
         self.wallTimeSeconds = 0
     }
@@ -105,10 +109,10 @@ public struct SeriesRecord: Sendable, Codable, Equatable {
     }
 }
 
-/// What a claim's run returns: the record and the human-readable report (plots, tables).
+/// What a claim's run returns: the record and, for text output, the report (plots, tables).
 public struct ClaimResult: Sendable {
     public var record: ClaimRecord
-    /// Plots and tables for the terminal; the runner adds the header and verdict lines.
+    /// Plots and tables for the terminal; empty unless text was asked for.
     public var report: String
 
     public init(record: ClaimRecord, report: String) {

@@ -1,17 +1,34 @@
+import Components
 import Foundation
 import TextPlot
 
-/// Runs a claim, stamps the record with versions and wall time, and renders the report.
+/// Runs a claim (measure → checks → results), stamps the record, and renders the report.
 public enum ClaimRunner {
-    /// Runs `claim` under `context`; input errors propagate for exit status 2.
-    public static func run(_ claim: any Claim, _ context: ClaimContext, versions: [String: String]) throws -> ClaimResult {
-        try context.validateOverrides(for: claim)
+    /// Runs `claim` with `overrides` in `mode`; input errors propagate for exit status 2.
+    ///
+    /// - Parameter text: whether to render the terminal report (JSON and CSV output skip it).
+    public static func run<C: Claim>(_ claim: C, seed: UInt64, mode: RunMode, overrides: [String: String] = [:],
+                                     plotStyle: PlotStyle = PlotStyle(), progress: ProgressReporter = .silent,
+                                     text: Bool = true, versions: [String: String] = [:]) throws -> ClaimResult {
+        let parameters = try claim.resolveParameters(overrides: overrides, mode: mode)
+        let run = ClaimRun(seed: seed, mode: mode, parameters: parameters, plotStyle: plotStyle, progress: progress)
         let start = Date()
-        var result = try claim.run(context)
-        context.progress.finish()
-        result.record.versions = versions
-        result.record.wallTimeSeconds = Date().timeIntervalSince(start)
-        return result
+        let measurement = try claim.measure(run)
+        progress.finish()
+        let checks = claim.checks(measurement, run)
+        let results = claim.results(measurement, run)
+        var record = ClaimRecord(claim: claim, run: run, checks: checks, results: results)
+        record.versions = versions
+        record.wallTimeSeconds = Date().timeIntervalSince(start)
+        let report = text ? claim.report(measurement, results, run) : ""
+        return ClaimResult(record: record, report: report)
+    }
+
+    /// Type-erased entry for catalogue iteration (`[any Claim]`).
+    public static func run(any claim: any Claim, seed: UInt64, mode: RunMode, overrides: [String: String] = [:],
+                           plotStyle: PlotStyle = PlotStyle(), progress: ProgressReporter = .silent,
+                           text: Bool = true, versions: [String: String] = [:]) throws -> ClaimResult {
+        try run(claim, seed: seed, mode: mode, overrides: overrides, plotStyle: plotStyle, progress: progress, text: text, versions: versions)
     }
 
     /// The full text a user sees: header, the claim's plots and tables, checks and verdict.

@@ -1,4 +1,5 @@
 import ClaimKit
+import Components
 import Foundation
 import LinearAlgebra
 import Randomness
@@ -14,30 +15,40 @@ public struct LapackSanityClaim: Claim {
     public let proofPath = "proofs/lapack-sanity.md"
     public let rule = "Cholesky backward error ≤ 100ε at every κ and its log-log slope against κ has 95% CI upper end < 0.1; forward-error slope in [0.75, 1.15]"
     public let negativeControl = "solving through the explicit inverse x = A⁻¹b must fail the backward-stability rule"
-    public let parameters = [
-        ParameterSpec("n", default: "100", "matrix order"),
-        ParameterSpec("kmax", default: "12", "largest log10 condition number (κ = 10^1 … 10^kmax)"),
-        ParameterSpec("seeds", default: "5", "independent matrices per κ (quick: 3, full: 10)"),
+    public let parameters: [Parameter] = [
+        .int("n", quick: 60, standard: 100, full: 100, 4...1000, "matrix order"),
+        .int("kmax", 12, 3...15, "largest log10 condition number (κ = 10^1 … 10^kmax)"),
+        .int("seeds", quick: 3, standard: 5, full: 10, 2...100, "independent matrices per κ"),
     ]
 
     /// Per-κ errors of one solver on one seed.
-    struct Errors {
+    public struct Errors: Sendable {
         var backward: [Double] = []
         var forward: [Double] = []
     }
 
-    public func run(_ context: ClaimContext) throws -> ClaimResult {
-        let n = try context.int("n", default: context.mode == .quick ? 60 : 100, in: 4...1000)
-        let kmax = try context.int("kmax", default: 12, in: 3...15)
-        let defaultSeeds = context.mode == .quick ? 3 : (context.mode == .full ? 10 : 5)
-        let seedCount = try context.int("seeds", default: defaultSeeds, in: 2...100)
+    /// The errors of both solvers at every κ and seed, and the per-seed slopes fitted to them.
+    public struct Measurement: Sendable {
+        var n: Int
+        var kappas: [Double]
+        var seeds: [UInt64]
+        var chol: [Errors]
+        var inv: [Errors]
+        var slopes: [String: [Double]]
+        var intervals: [String: ConfidenceInterval]
+        var cholMaxBackward: Double
+        var invMaxBackward: Double
+    }
+
+    public func measure(_ run: ClaimRun) throws -> Measurement {
+        let n = run.int("n"), kmax = run.int("kmax"), seedCount = run.int("seeds")
         let kappas = (1...kmax).map { pow(10, Double($0)) }
-        let master = RandomStream(seed: context.seed)
+        let master = RandomStream(seed: run.seed)
         let seeds = (0..<seedCount).map { master.split($0).seed }
 
         var chol = [Errors](), inv = [Errors]()
         for (s, seed) in seeds.enumerated() {
-            context.progress.update("lapack-sanity: seed \(s + 1)/\(seedCount)")
+            run.progress.update("lapack-sanity: seed \(s + 1)/\(seedCount)")
             let stream = RandomStream(seed: seed)
             var c = Errors(), v = Errors()
             for kappa in kappas {
@@ -61,75 +72,75 @@ public struct LapackSanityClaim: Claim {
         func slopes(_ runs: [Errors], _ key: KeyPath<Errors, [Double]>) throws -> [Double] {
             try runs.map { try PowerLawFit(x: kappas, values: $0[keyPath: key].map { max($0, 1e-300) }).slope }
         }
-        let cb = try slopes(chol, \.backward), cf = try slopes(chol, \.forward)
-        let ib = try slopes(inv, \.backward), iff = try slopes(inv, \.forward)
-        let cbCI = try ConfidenceInterval(tOver: cb), cfCI = try ConfidenceInterval(tOver: cf)
-        let ibCI = try ConfidenceInterval(tOver: ib), ifCI = try ConfidenceInterval(tOver: iff)
-        let eps = Double.ulpOfOne
-        let cholMaxBackward = chol.flatMap(\.backward).max() ?? .nan
-        let invMaxBackward = inv.flatMap(\.backward).max() ?? .nan
+        var slopeTable = [String: [Double]](), intervals = [String: ConfidenceInterval]()
+        for (name, runs, key) in [("cb", chol, \Errors.backward), ("cf", chol, \Errors.forward), ("ib", inv, \Errors.backward), ("if", inv, \Errors.forward)] {
+            slopeTable[name] = try slopes(runs, key)
+            intervals[name] = try ConfidenceInterval(tOver: slopeTable[name] ?? [])
+        }
+        return Measurement(n: n, kappas: kappas, seeds: seeds, chol: chol, inv: inv, slopes: slopeTable, intervals: intervals,
+                           cholMaxBackward: chol.flatMap(\.backward).max() ?? .nan, invMaxBackward: inv.flatMap(\.backward).max() ?? .nan)
+    }
 
+    private static let eps = Double.ulpOfOne
+    private static func f(_ x: Double) -> String { NumberFormat.compact(x) }
+
+    public func checks(_ m: Measurement, _ run: ClaimRun) -> [Check] {
+        let eps = Self.eps, f = Self.f
+        let cbCI = m.intervals["cb"]!, cfCI = m.intervals["cf"]!, ibCI = m.intervals["ib"]!
         func stable(_ ci: ConfidenceInterval, _ maxErr: Double) -> Bool { ci.upper < 0.1 && maxErr <= 100 * eps }
-        let f = { (x: Double) in NumberFormat.compact(x) }
-        let checks = [
+        return [
             Check("Cholesky backward stability", role: .primary, rule: "max backward ≤ 100ε and slope CI upper < 0.1",
-                  satisfied: stable(cbCI, cholMaxBackward),
-                  detail: "max \(f(cholMaxBackward)) = \(f(cholMaxBackward / eps))ε, slope \(cbCI.formatted(f))"),
+                  satisfied: stable(cbCI, m.cholMaxBackward),
+                  detail: "max \(f(m.cholMaxBackward)) = \(f(m.cholMaxBackward / eps))ε, slope \(cbCI.formatted(f))"),
             Check("Cholesky forward error ∝ κ", role: .primary, rule: "forward slope in [0.75, 1.15]",
                   satisfied: (0.75...1.15).contains(cfCI.estimate), detail: "slope \(cfCI.formatted(f))"),
             Check("explicit inverse (control)", role: .control, rule: "max backward ≤ 100ε and slope CI upper < 0.1",
-                  satisfied: stable(ibCI, invMaxBackward),
-                  detail: "max \(f(invMaxBackward)) = \(f(invMaxBackward / eps))ε, slope \(ibCI.formatted(f))"),
+                  satisfied: stable(ibCI, m.invMaxBackward),
+                  detail: "max \(f(m.invMaxBackward)) = \(f(m.invMaxBackward / eps))ε, slope \(ibCI.formatted(f))"),
         ]
+    }
 
-        let medians = { (runs: [Errors], key: KeyPath<Errors, [Double]>) in
-            kappas.indices.map { i in Descriptive.median(runs.map { $0[keyPath: key][i] }) }
-        }
-        let mcb = medians(chol, \.backward), mcf = medians(chol, \.forward)
-        let mib = medians(inv, \.backward), mif = medians(inv, \.forward)
+    /// Median over seeds at each κ.
+    private static func medians(_ m: Measurement, _ runs: [Errors], _ key: KeyPath<Errors, [Double]>) -> [Double] {
+        m.kappas.indices.map { i in Descriptive.median(runs.map { $0[keyPath: key][i] }) }
+    }
 
-        var plot = LinePlot(title: "Errors of A x = b against κ (median over \(seedCount) seeds, n = \(n))",
+    public func results(_ m: Measurement, _ run: ClaimRun) -> ClaimResults {
+        let k = m.kappas
+        var figure = Figure(title: "Errors of A x = b against κ (median over \(m.seeds.count) seeds, n = \(m.n))",
                             xLabel: "condition number κ", yLabel: "relative error", xScale: .log10, yScale: .log10)
-        plot.add(Series(name: "Cholesky backward", x: kappas, y: mcb, kind: .line))
-        plot.add(Series(name: "Cholesky forward", x: kappas, y: mcf, kind: .line))
-        plot.add(Series(name: "inverse backward (control)", x: kappas, y: mib, kind: .line))
-        plot.add(Series(name: "κ·ε", x: kappas, y: kappas.map { $0 * eps }, kind: .line, dashed: true))
+        figure.add(.init("Cholesky backward", record: "cholesky-backward-median", x: k, y: Self.medians(m, m.chol, \.backward)))
+        figure.add(.init("Cholesky forward", record: "cholesky-forward-median", x: k, y: Self.medians(m, m.chol, \.forward)))
+        figure.add(.init("inverse backward (control)", record: "inverse-backward-median", x: k, y: Self.medians(m, m.inv, \.backward)))
+        figure.add(.init("inverse forward", record: "inverse-forward-median", x: k, y: Self.medians(m, m.inv, \.forward), plotted: false))
+        figure.add(.init("κ·ε", record: nil, x: k, y: k.map { $0 * Self.eps }, dashed: true))
+        let window = [k.first ?? 10, k.last ?? 10]
+        let names = [("cb", "Cholesky backward slope"), ("cf", "Cholesky forward slope"), ("ib", "inverse backward slope"), ("if", "inverse forward slope")]
+        return ClaimResults(
+            seeds: m.seeds,
+            fits: names.map { key, name in
+                FitRecord(name: name, model: "power-law", window: window, estimate: m.intervals[key]!.estimate, interval: m.intervals[key]!)
+            },
+            perSeed: names.map { key, name in PerSeedRecord(name: name, seeds: m.seeds, values: m.slopes[key]!) },
+            figures: [figure],
+            notes: ["backward error = ‖Ax̂ − b‖/(‖A‖‖x̂‖), forward error = ‖x̂ − x‖/‖x‖; ε = \(Self.f(Self.eps))"],
+            facts: ["spectrum": "logspace(0, -k)", "norm": "2-norm (= 1)"])
+    }
 
-        var report = plot.render(context.plotStyle) + "\n"
-        let rows = kappas.indices.map { i in [f(kappas[i]), f(mcb[i]), f(mcf[i]), f(mib[i]), f(mif[i])] }
+    public func report(_ m: Measurement, _ results: ClaimResults, _ run: ClaimRun) -> String {
+        let f = Self.f
+        var report = results.figures[0].render(run.plotStyle) + "\n"
+        let c = results.figures[0].curves
+        let rows = m.kappas.indices.map { i in [f(m.kappas[i]), f(c[0].y[i]), f(c[1].y[i]), f(c[2].y[i]), f(c[3].y[i])] }
         report += Table(headers: ["κ", "chol backward", "chol forward", "inv backward", "inv forward"], rows: rows).render() + "\n\n"
+        let ci = { (key: String) in m.intervals[key]! }
         report += Table(headers: ["fitted log-log slope vs κ", "estimate", "95% t-CI over seeds"], rows: [
-            ["Cholesky backward", f(cbCI.estimate), "[\(f(cbCI.lower)), \(f(cbCI.upper))]"],
-            ["Cholesky forward", f(cfCI.estimate), "[\(f(cfCI.lower)), \(f(cfCI.upper))]"],
-            ["inverse backward (control)", f(ibCI.estimate), "[\(f(ibCI.lower)), \(f(ibCI.upper))]"],
-            ["inverse forward", f(ifCI.estimate), "[\(f(ifCI.lower)), \(f(ifCI.upper))]"],
+            ["Cholesky backward", f(ci("cb").estimate), "[\(f(ci("cb").lower)), \(f(ci("cb").upper))]"],
+            ["Cholesky forward", f(ci("cf").estimate), "[\(f(ci("cf").lower)), \(f(ci("cf").upper))]"],
+            ["inverse backward (control)", f(ci("ib").estimate), "[\(f(ci("ib").lower)), \(f(ci("ib").upper))]"],
+            ["inverse forward", f(ci("if").estimate), "[\(f(ci("if").lower)), \(f(ci("if").upper))]"],
         ]).render() + "\n"
-
-        let window = [kappas.first ?? 10, kappas.last ?? 10]
-        let record = ClaimRecord(
-            claim: self, context: context, seeds: seeds,
-            parameters: ["n": String(n), "kmax": String(kmax), "seeds": String(seedCount), "spectrum": "logspace(0, -k)", "norm": "2-norm (= 1)"],
-            checks: checks,
-            fits: [
-                FitRecord(name: "Cholesky backward slope", model: "power-law", window: window, estimate: cbCI.estimate, interval: cbCI),
-                FitRecord(name: "Cholesky forward slope", model: "power-law", window: window, estimate: cfCI.estimate, interval: cfCI),
-                FitRecord(name: "inverse backward slope", model: "power-law", window: window, estimate: ibCI.estimate, interval: ibCI),
-                FitRecord(name: "inverse forward slope", model: "power-law", window: window, estimate: ifCI.estimate, interval: ifCI),
-            ],
-            perSeed: [
-                PerSeedRecord(name: "Cholesky backward slope", seeds: seeds, values: cb),
-                PerSeedRecord(name: "Cholesky forward slope", seeds: seeds, values: cf),
-                PerSeedRecord(name: "inverse backward slope", seeds: seeds, values: ib),
-                PerSeedRecord(name: "inverse forward slope", seeds: seeds, values: iff),
-            ],
-            series: [
-                SeriesRecord(name: "cholesky-backward-median", x: kappas, y: mcb),
-                SeriesRecord(name: "cholesky-forward-median", x: kappas, y: mcf),
-                SeriesRecord(name: "inverse-backward-median", x: kappas, y: mib),
-                SeriesRecord(name: "inverse-forward-median", x: kappas, y: mif),
-            ],
-            notes: ["backward error = ‖Ax̂ − b‖/(‖A‖‖x̂‖), forward error = ‖x̂ − x‖/‖x‖; ε = \(f(eps))"])
-        return ClaimResult(record: record, report: report)
+        return report
     }
 
     /// A = Q diag(logspace(0, −log10 κ)) Qᵀ with Q a Haar-random orthogonal matrix, and a Gaussian x.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bilevel
 import ClaimKit
+import Components
 import Foundation
 import TextPlot
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClaimKit
+import Components
 import Foundation
 import GSLSupport
 import LinearAlgebra
@@ -22,7 +23,7 @@ struct CommonOptions: ParsableArguments {
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
-    @Option(help: "Directory for JSON result files.")
+    @Option(help: "Directory the JSON record of the run is written to (atomically).")
     var out: String = "results"
 
     @Option(help: "Plot width in columns.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClaimKit
+import Components
 import Datasets
 import Foundation
 import GreedySelection

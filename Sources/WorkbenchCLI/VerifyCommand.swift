@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClaimKit
 import Claims
+import Components
 import Foundation
 
 /// `workbench verify`: run the experiment behind a claim and judge it.
@@ -44,35 +45,27 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         if list {
-            let rows = ClaimRegistry.all.map { [$0.id, $0.statement] }
+            let rows = ClaimRegistry.all.entries.map { [$0.id, $0.statement] }
             emit(TextTable.render(headers: ["claim", "statement"], rows: rows))
             return
         }
-        let claims: [any Claim]
-        if claim == "all" {
-            claims = ClaimRegistry.all
-        } else if let id = claim, let c = ClaimRegistry.claim(id: id) {
-            claims = [c]
-        } else {
-            throw ClaimInputError("unknown claim '\(claim ?? "")'; known claims: \(ClaimRegistry.ids.joined(separator: ", ")), all")
-        }
-        let overrides = try Self.parseOverrides(params)
+        let claims: [any Claim] = claim == "all" ? ClaimRegistry.all.entries : [try ClaimRegistry.all.named(claim ?? "")]
+        let overrides = try Settings.parse(params, flag: "--param")
         if claims.count > 1 && !overrides.isEmpty {
-            throw ClaimInputError("--param applies to a single claim, not to 'all'")
+            throw InputError("--param applies to a single claim, not to 'all'")
         }
         let mode: RunMode = quick ? .quick : (full ? .full : .standard)
-        let context = ClaimContext(seed: common.seed, mode: mode, overrides: overrides, plotStyle: common.plotStyle, progress: common.progress)
         let versions = CommonOptions.versions
         var worst: Int32 = 0
         var records = [ClaimRecord]()
+        let text = !(common.json || common.csv)
         for c in claims {
-            let result = try ClaimRunner.run(c, context, versions: versions)
+            let result = try ClaimRunner.run(any: c, seed: common.seed, mode: mode, overrides: overrides, plotStyle: common.plotStyle,
+                                             progress: common.progress, text: text, versions: versions)
             let url = URL(fileURLWithPath: common.out).appendingPathComponent(c.resultFileName)
             try AtomicFile.writeJSON(result.record, to: url)
             records.append(result.record)
-            if common.json || common.csv { } else {
-                emit(ClaimRunner.render(result) + "\n")
-            }
+            if text { emit(ClaimRunner.render(result) + "\n") }
             if !common.quiet {
                 FileHandle.standardError.write(Data("\(c.id): \(result.record.verdict.rawValue) in \(String(format: "%.1f", result.record.wallTimeSeconds)) s, record written to \(url.path)\n".utf8))
             }
@@ -84,20 +77,6 @@ struct VerifyCommand: ParsableCommand {
             emit(CSVOutput.series(records))
         }
         if worst != 0 { throw VerdictExit(worst) }
-    }
-
-    /// "key=value" strings to a dictionary; a malformed or repeated key is bad input.
-    static func parseOverrides(_ raw: [String]) throws -> [String: String] {
-        var out = [String: String]()
-        for p in raw {
-            let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw ClaimInputError("--param expects key=value, got '\(p)'")
-            }
-            guard out[parts[0]] == nil else { throw ClaimInputError("--param \(parts[0]) given twice") }
-            out[parts[0]] = parts[1]
-        }
-        return out
     }
 }
 

@@ -30,8 +30,10 @@ public struct Workbench: ParsableCommand {
         _ = GSL.ready
         // One BLAS thread unless a command's --blas-threads says otherwise (set during validation).
         BLASThreads.set(1)
+        let args = arguments ?? Array(CommandLine.arguments.dropFirst())
+        Invocation.arguments = args
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(args)
             try command.run()
             Foundation.exit(0)
         } catch let exit as VerdictExit {

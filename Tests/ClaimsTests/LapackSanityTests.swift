@@ -1,10 +1,11 @@
 import ClaimKit
 import Claims
+import Components
 import Testing
 
 @Suite struct LapackSanityTests {
     @Test func slopesMatchTheTheoryAndTheControlFails() throws {
-        let result = try LapackSanityClaim().run(ClaimContext(seed: 11, mode: .quick))
+        let result = try ClaimRunner.run(LapackSanityClaim(), seed: 11, mode: .quick, text: false)
         let fits = Dictionary(uniqueKeysWithValues: result.record.fits.map { ($0.name, $0.estimate) })
         let backward = try #require(fits["Cholesky backward slope"])
         let forward = try #require(fits["Cholesky forward slope"])
@@ -15,12 +16,13 @@ import Testing
         #expect(inverseBackward > 0.4)
         #expect(result.record.verdict == .holds)
         #expect(result.record.checks.first { $0.role == .control }?.satisfied == false)
+        #expect(result.report.isEmpty)
     }
 
     @Test func unknownParameterAndOutOfRangeValueAreInputErrors() {
         let claim = LapackSanityClaim()
-        #expect(throws: ClaimInputError.self) { try ClaimContext(overrides: ["bogus": "1"]).validateOverrides(for: claim) }
-        #expect(throws: ClaimInputError.self) { _ = try claim.run(ClaimContext(mode: .quick, overrides: ["kmax": "40"])) }
-        #expect(throws: ClaimInputError.self) { _ = try claim.run(ClaimContext(mode: .quick, overrides: ["n": "ten"])) }
+        #expect(throws: InputError.self) { _ = try ClaimRunner.run(claim, seed: 1, mode: .quick, overrides: ["bogus": "1"]) }
+        #expect(throws: InputError.self) { _ = try ClaimRunner.run(claim, seed: 1, mode: .quick, overrides: ["kmax": "40"]) }
+        #expect(throws: InputError.self) { _ = try ClaimRunner.run(claim, seed: 1, mode: .quick, overrides: ["n": "ten"]) }
     }
 }
