@@ -1,4 +1,5 @@
 import ClaimKit
+import Components
 import Foundation
 import Testing
 
