@@ -2,20 +2,29 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := liblapacke-dev libgsl-dev libopenblas-dev pkg-config
+# What the tests need beyond the build: coq checks proofs/coq on every `make test`.
+TEST_APT_PACKAGES := coq
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tests assert rates from real experiments; unoptimised Swift is 10-100x slower at them,
 # so tests build in release mode too (SwiftPM keeps testable imports enabled).
 TEST_FLAGS ?= -c release
 BIN := .build/release/workbench
 
-.PHONY: deps build verify test bench clean
+.PHONY: deps test-deps apt-install build verify test proofs bench clean
 
 deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+test-deps: deps
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)" APT_FLAGS=--no-install-recommends
+
+# Installs whichever of $(PACKAGES) are missing (coq without recommends, which would pull in an IDE).
+apt-install:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_FLAGS) $$missing; \
 	fi
 
 build: deps
@@ -24,8 +33,13 @@ build: deps
 verify: build
 	$(BIN) verify all
 
-test: deps
+test: test-deps
+	bash scripts/check-proofs.sh
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test $(TEST_FLAGS)
+
+# Machine-checks proofs/coq: fails on a coqc error, an unfinished proof or an axiom beyond the standard library's.
+proofs: test-deps
+	bash scripts/check-proofs.sh
 
 bench: deps
 	$(SWIFT) build -c release --product workbench-bench

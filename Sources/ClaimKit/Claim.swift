@@ -24,6 +24,8 @@ public protocol Claim: Sendable {
     var rule: String { get }
     /// The negative control, in words.
     var negativeControl: String { get }
+    /// The names of the checks that are its negative controls (each must be recorded with role `control` and fail).
+    var controlChecks: [String] { get }
     /// Every parameter `--param key=value` may set, with its domain, help and default.
     var parameters: [Parameter] { get }
     /// Runs the experiment; bad parameter combinations throw `InputError` (exit 2).
@@ -156,6 +158,9 @@ public struct Figure: Sendable {
 }
 
 extension Claim {
+    /// No declared controls: the claim contract test fails until a claim names them.
+    public var controlChecks: [String] { [] }
+
     /// The record's file name: the id with '/' made filesystem-safe ("greedy-rate-1/n" → "greedy-rate-1-n.json").
     public var resultFileName: String { id.replacingOccurrences(of: "/", with: "-") + ".json" }
 

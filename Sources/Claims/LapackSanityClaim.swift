@@ -14,6 +14,7 @@ public struct LapackSanityClaim: Claim {
     public let statement = "Cholesky solves of SPD systems are backward stable: backward error stays near ε while forward error grows like κ·ε"
     public let proofPath = "proofs/lapack-sanity.md"
     public let rule = "Cholesky backward error ≤ 100ε at every κ and its log-log slope against κ has 95% CI upper end < 0.1; forward-error slope in [0.75, 1.15]"
+    public let controlChecks = ["explicit inverse (control)"]
     public let negativeControl = "solving through the explicit inverse x = A⁻¹b must fail the backward-stability rule"
     public let parameters: [Parameter] = [
         .int("n", quick: 60, standard: 100, full: 100, 4...1000, "matrix order"),

@@ -1,0 +1,51 @@
+import ClaimKit
+import Claims
+import Components
+import Foundation
+import Testing
+
+/// Contracts every registered claim must keep; a new claim is tested the moment it is registered.
+@Suite struct ClaimContractTests {
+    static let ids = ClaimRegistry.all.names
+
+    @Test(arguments: ids) func declaredDefaultsLieInTheirDomainsInEveryMode(id: String) throws {
+        let claim = try ClaimRegistry.all.named(id)
+        #expect(!claim.parameters.isEmpty)
+        #expect(Set(claim.parameters.map(\.name)).count == claim.parameters.count, "duplicate parameter names")
+        for p in claim.parameters {
+            #expect(!p.help.isEmpty, "\(id).\(p.name) has no help")
+            for mode in RunMode.allCases {
+                let v = try #require(p.defaultValue(in: mode), "\(id).\(p.name): claims take no derived defaults")
+                #expect(throws: Never.self) { try p.check(v) }
+            }
+        }
+    }
+
+    @Test(arguments: ids) func recordParametersAreTheDeclaredOnesAndEveryControlFailsByName(id: String) throws {
+        let claim = try ClaimRegistry.all.named(id)
+        let result = try ClaimRunner.run(any: claim, seed: 1, mode: .quick, text: false)
+        let record = result.record
+        #expect(record.parameters.names == claim.parameters.map(\.name).sorted())
+        #expect(record.verdict == .holds, "\(id): \(record.verdictReason)")
+
+        // Each declared negative control is recorded as a control and fails the rule...
+        #expect(!claim.controlChecks.isEmpty, "\(id) declares no negative control")
+        for name in claim.controlChecks {
+            let check = try #require(record.checks.first { $0.name == name }, "\(id): control '\(name)' is not in the record")
+            #expect(check.role == .control, "\(id): '\(name)' is recorded as \(check.role.rawValue), not as a control")
+            #expect(!check.satisfied, "\(id): control '\(name)' passed")
+            // ...and if that one control passed, the verdict could not be 'holds'.
+            let forced = record.checks.map { c in
+                c.name == name ? Check(c.name, role: c.role, rule: c.rule, satisfied: true, detail: c.detail) : c
+            }
+            #expect(Verdict.judge(forced).verdict == .cannotFail)
+        }
+        // No check outside the declared list is a control: a renamed control cannot slip through.
+        #expect(Set(record.checks.filter { $0.role == .control }.map(\.name)) == Set(claim.controlChecks))
+
+        // The record reads back as what was written.
+        let data = try JSONOutput.encode(record)
+        let again = try JSONOutput.encode(try JSONDecoder().decode(ClaimRecord.self, from: data))
+        #expect(data == again)
+    }
+}
