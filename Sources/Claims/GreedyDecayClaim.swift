@@ -15,6 +15,8 @@ public struct GreedyDecayClaim: Claim {
     public let proofPath = "proofs/greedy-decay.md"
     public let rule = "line search never breaks L_{n+1} ≤ (1 − w_n²/D_n²)L_n (1e-12 relative, L > 1e-30) nor the LP envelope; greedy-uniform ≤ V/n; on the seed-pooled curve over n ∈ [10, n_end] line search has semilog R² > log-log R² and ≥ 0.97; regime: the pooled curve falls ≥ 5.5 decades over a window ≥ 1 decade of n"
     public let negativeControl = "greedy-uniform (weights 1/n) must fail the same pooled test, and a worst-neuron selector must break V/n"
+    public let controlChecks = [Self.uniformControl, Self.worstControl]
+    static let uniformControl = "pooled exponential fit (greedy-uniform)", worstControl = "worst-neuron ≤ V/n"
     /// The instance's parameters as GreedySelection declares them, the run length and the seed count.
     public let parameters: [Parameter] = GreedyInstance.parameters + [
         DecayExperiment.stepsParameter(atLeast: 20, help: "selection steps per run (the fit window starts at n = 10)"),
@@ -74,10 +76,10 @@ public struct GreedyDecayClaim: Claim {
             Check("pooled exponential fit (line search)", role: .primary, rule: "semilog R² > log-log R² and semilog R² ≥ 0.97 on the pooled curve, \(windowText)",
                   satisfied: pooledLS.passes,
                   detail: "semilog R² \(Self.r2(pooledLS.exponential.rSquared)) vs log-log \(Self.r2(pooledLS.powerLaw.rSquared))"),
-            Check("pooled exponential fit (greedy-uniform)", role: .control, rule: "the same pooled test, \(windowText)",
+            Check(Self.uniformControl, role: .control, rule: "the same pooled test, \(windowText)",
                   satisfied: pooledGU.passes,
                   detail: "semilog R² \(Self.r2(pooledGU.exponential.rSquared)) vs log-log \(Self.r2(pooledGU.powerLaw.rSquared))"),
-            Check("worst-neuron ≤ V/n", role: .control, rule: "L_n ≤ V/n at every n and seed",
+            Check(Self.worstControl, role: .control, rule: "L_n ≤ V/n at every n and seed",
                   satisfied: fig.worstExceedances == 0, detail: "\(fig.worstExceedances) exceedances; max L_n/(V/n) = \(f(fig.worstWorstRatio))"),
             Check("exponential regime reached", role: .regime,
                   rule: "pooled line-search curve falls ≥ \(f(DecayFigures.regimeDecades)) decades over a window spanning ≥ 1 decade of n",

@@ -16,6 +16,8 @@ public struct GreedyRateClaim: Claim {
     public let proofPath = "proofs/greedy-rate-1-n.md"
     public let rule = "greedy-uniform L_n ≤ V/n (1 + 1e-12) at every n and seed; the mean over runs of L_n/E L_n for random selection is within 3 standard errors of 1 at every checkpoint n ∈ {1, 2, 5, 10, 20, 50, …, n_max}"
     public let negativeControl = "a worst-neuron 'greedy' must break V/n, and random selection WITH replacement must fail the without-replacement formula"
+    public let controlChecks = [Self.worstControl, Self.replacementControl]
+    static let worstControl = "worst-neuron ≤ V/n", replacementControl = "random with replacement = without-replacement formula"
     /// The network's parameters as GreedySelection declares them (no held-out inputs: the rates are in-sample), the run length, seeds and orders.
     public let parameters: [Parameter] = GreedyInstance.networkParameters + [
         DecayExperiment.stepsParameter(atLeast: 20, help: "selection steps (≤ N − 1)"),
@@ -114,9 +116,9 @@ public struct GreedyRateClaim: Claim {
                   satisfied: maxZ <= 3, detail: "max |z| = \(f(maxZ)) at n = \(worstN) over \(m.without.samples) runs"),
             Check("greedy-uniform ≤ V/n", role: .primary, rule: "L_n ≤ V/n (1 + 1e-12) at every n and seed",
                   satisfied: m.uniformExceedances == 0, detail: "\(m.uniformExceedances) exceedances; max L_n/(V/n) = \(f(m.uniformWorst))"),
-            Check("worst-neuron ≤ V/n", role: .control, rule: "L_n ≤ V/n at every n and seed",
+            Check(Self.worstControl, role: .control, rule: "L_n ≤ V/n at every n and seed",
                   satisfied: m.worstExceedances == 0, detail: "\(m.worstExceedances) exceedances; max L_n/(V/n) = \(f(m.worstMax))"),
-            Check("random with replacement = without-replacement formula", role: .control, rule: "|mean ratio − 1| ≤ 3 SE at the same checkpoints",
+            Check(Self.replacementControl, role: .control, rule: "|mean ratio − 1| ≤ 3 SE at the same checkpoints",
                   satisfied: maxZWith <= 3, detail: "max |z| = \(f(maxZWith)); mean ratio at n = \(steps): \(f(m.with.mean(steps - 1))) (theory (N−1)/(N−n) = \(f(Double(width - 1) / Double(width - steps))))"),
             Check("random mean at every n", role: .info, rule: "reported, not judged: max |z| over all n = 1…\(steps) (400 correlated tests; Bonferroni 5% threshold ≈ 4)",
                   satisfied: maxZEvery <= 4, detail: "max |z| = \(f(maxZEvery)) at n = \(worstEvery)"),

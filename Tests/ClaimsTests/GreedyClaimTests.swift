@@ -46,7 +46,7 @@ import Testing
     @Test(arguments: ["greedy-decay", "greedy-rate-1/n"])
     func recordParametersAreTheDeclaredOnes(id: String) throws {
         let claim = try ClaimRegistry.all.named(id)
-        let record = try ClaimRunner.run(any: claim, seed: 4, mode: .quick, overrides: ["N": "300", "seeds": "3"], text: false).record
+        let record = try ClaimRunner.run(any: claim, seed: 4, mode: .quick, overrides: ["N": "300", "n_max": "100", "seeds": "3"], text: false).record
         #expect(record.parameters.names == claim.parameters.map(\.name).sorted())
         let instanceNames = Set(GreedyInstance.networkParameters.map(\.name))
         #expect(claim.parameters.filter { instanceNames.contains($0.name) } == GreedyInstance.networkParameters)
