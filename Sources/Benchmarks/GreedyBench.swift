@@ -5,7 +5,7 @@ import Randomness
 
 /// Selection steps per second on N = 10⁴ neurons, M = 10³ inputs, and the memory bandwidth of the per-step gemv Φᵀe.
 func greedyBenchmarks() {
-    print("\n== greedy selection: N = 10000 neurons, M = 1000 inputs (80 MB atom matrix), 200 steps per method")
+    print("\n== greedy selection: N = 10⁴ neurons, M = 10³ inputs (80 MB atom matrix), 200 steps per method")
     let m = 1000, n = 10_000, steps = 200
     let stream = RandomStream(seed: 7)
     guard let problem = try? GreedyInstance(dimension: 3, inputs: m, width: n, activation: .tanh, heldOutInputs: 0).build(stream: stream) else {
@@ -24,15 +24,15 @@ func greedyBenchmarks() {
     print("  " + "bare gemv Φᵀe".padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: " %8.1f steps/s   %6.2f GB/s of matrix read", 1 / perGemv, bytes / perGemv / 1e9))
     print("  (numpy reference on this machine per the brief: gemv 49.8 steps/s = 4.0 GB/s, line search 40.3, greedy-uniform 46.4, NNLS 21.9)")
     let options = SelectionOptions(recordCertificate: false)
-    for method in [SelectionMethod.random, .greedyUniform, .greedyLineSearch, .awayStep, .fullyCorrective] {
+    for selector in SelectorCatalog.standard {
         let t0 = Date()
-        guard (try? method.selector.run(on: problem, steps: steps, options: options, stream: stream.split(method.rawValue))) != nil else {
-            print("  \(method.rawValue): failed")
+        guard (try? selector.run(on: problem, steps: steps, options: options, stream: stream.split(selector.name))) != nil else {
+            print("  \(selector.name): failed")
             continue
         }
         let dt = Date().timeIntervalSince(t0)
-        let note = method == .random ? "(no gemv needed)" : String(format: "%6.2f GB/s effective", bytes * Double(steps) / dt / 1e9)
-        let name = method.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)
+        let note = selector == RandomSelector.self ? "(no gemv needed)" : String(format: "%6.2f GB/s effective", bytes * Double(steps) / dt / 1e9)
+        let name = selector.name.padding(toLength: 22, withPad: " ", startingAt: 0)
         print("  " + name + String(format: " %8.1f steps/s   ", Double(steps) / dt) + note)
     }
 }

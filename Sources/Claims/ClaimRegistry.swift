@@ -6,8 +6,8 @@ public enum ClaimRegistry {
     /// All claims, as a catalogue (names, help and unknown-name errors come from it).
     public static let all = Catalogue<any Claim>(kind: "claim", [
         LapackSanityClaim(),
-        // TODO(port) GreedyDecayClaim(),
-        // TODO(port) GreedyRateClaim(),
+        GreedyDecayClaim(),
+        GreedyRateClaim(),
         // TODO(port) GraspGradientFlowClaim(),
         // TODO(port) BilevelComplexityClaim(),
     ]) { $0.id }

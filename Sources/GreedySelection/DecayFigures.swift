@@ -50,7 +50,7 @@ public struct DecayFigures: Sendable {
         var checked = 0, violations = 0, worstRatio = 0.0
         var breaks = 0, envs = [[Double]](), paths = [[Double]](), certRates = [Double]()
         for r in runs {
-            guard let t = r.traces[.greedyLineSearch] else { continue }
+            guard let t = r.traces[GreedyLineSearchSelector.name] else { continue }
             let factor = t.certifiedFactor
             guard factor.count == t.count else { continue }
             for k in 0..<max(0, t.count - 1) where t.loss[k] > Self.certificateFloor && factor[k].isFinite {
@@ -73,10 +73,10 @@ public struct DecayFigures: Sendable {
                 breaks += (0..<t.count).filter { t.loss[$0] > Self.certificateFloor && t.loss[$0] > env[$0] * (1 + Self.relativeTolerance) }.count
             }
         }
-        func exceedances(_ m: SelectionMethod) -> (Int, Double) {
+        func exceedances(_ m: any Selector.Type) -> (Int, Double) {
             var count = 0, worst = 0.0
             for r in runs {
-                guard let t = r.traces[m] else { continue }
+                guard let t = r.traces[m.name] else { continue }
                 for k in 0..<t.count {
                     let bound = r.variance / Double(k + 1)
                     worst = max(worst, t.loss[k] / bound)
@@ -93,11 +93,11 @@ public struct DecayFigures: Sendable {
         envelopes = envs
         certificatePaths = paths
         certificateRates = certRates
-        (uniformExceedances, uniformWorstRatio) = exceedances(.greedyUniform)
-        (worstExceedances, worstWorstRatio) = exceedances(.worstNeuron)
-        lineSearch = try PooledDecayTest(curves: runs.curves(.greedyLineSearch), start: start, floor: floor)
-        uniform = try PooledDecayTest(curves: runs.curves(.greedyUniform), start: start, floor: floor)
-        rates = runs.curves(.greedyLineSearch).map { PooledDecayTest.rate($0, start: start, floor: floor) }
+        (uniformExceedances, uniformWorstRatio) = exceedances(GreedyUniformSelector.self)
+        (worstExceedances, worstWorstRatio) = exceedances(WorstNeuronSelector.self)
+        lineSearch = try PooledDecayTest(curves: runs.curves(GreedyLineSearchSelector.self), start: start, floor: floor)
+        uniform = try PooledDecayTest(curves: runs.curves(GreedyUniformSelector.self), start: start, floor: floor)
+        rates = runs.curves(GreedyLineSearchSelector.self).map { PooledDecayTest.rate($0, start: start, floor: floor) }
         let a = lineSearch.pooled[lineSearch.start - 1], b = lineSearch.pooled[lineSearch.end - 1]
         decadesFallen = a > 0 && b > 0 ? log10(a / b) : (b == 0 ? .infinity : 0)
     }

@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import LinearAlgebra
 import Randomness
@@ -17,11 +18,8 @@ public struct GreedyInstance: Sendable, Equatable {
     /// Train the output layer by ridge least squares on a teacher y = sin(vᵀx) (200 samples) instead of keeping b random.
     public var trainedOutput: Bool = false
 
-    /// The default instance of `verify greedy-decay` (d = 3, M = 10, N = 1000, tanh, 200 held-out inputs).
-    public static let standard = GreedyInstance(dimension: 3, inputs: 10, width: 1000, activation: .tanh, heldOutInputs: 200)
-
     /// An instance description (validated by `build`).
-    public init(dimension: Int, inputs: Int, width: Int, activation: Activation, heldOutInputs: Int = 200) {
+    public init(dimension: Int, inputs: Int, width: Int, activation: Activation, heldOutInputs: Int) {
         self.dimension = dimension
         self.inputs = inputs
         self.width = width
@@ -52,4 +50,48 @@ public struct GreedyInstance: Sendable, Equatable {
         }
         return try AtomProblem(atoms: phi, heldOutAtoms: held)
     }
+}
+
+// The instance family's parameters, declared once. The greedy claims' `--param` and `workbench greedy`'s `--set`
+// resolve these declarations, so a default (N = 1000, …) is written here and nowhere else.
+extension GreedyInstance {
+    /// The network and its inputs: M, N, d, activation.
+    public static let networkParameters: [Parameter] = [
+        .int("M", 10, 1...GreedyValidation.maxInputs, "inputs M (rows of the atom matrix)"),
+        .int("N", 1000, 1...GreedyValidation.maxWidth, "width N of the network (neurons to select from)"),
+        .int("d", 3, 1...GreedyValidation.maxDimension, "input dimension d"),
+        .choice("activation", Activation.tanh.rawValue, Activation.allCases.map(\.rawValue), "hidden non-linearity σ"),
+    ]
+
+    /// Fresh inputs for the held-out discrepancy.
+    public static let heldOutParameter = Parameter.int("heldout", 200, 0...GreedyValidation.maxInputs,
+                                                       "fresh inputs for the held-out discrepancy (0: none)")
+
+    /// The trained-output variant (the claims keep the random output layer).
+    public static let trainedParameter = Parameter.flag("trained", false,
+                                                        "train the output layer by least squares on a teacher sin(vᵀx) before selecting")
+
+    /// The instance as the decay claim sees it: the network, its inputs and the held-out inputs.
+    public static var parameters: [Parameter] { networkParameters + [heldOutParameter] }
+
+    /// The declared defaults of `parameters`.
+    public static var defaults: ParameterValues {
+        (try? ParameterValues(resolving: parameters, owner: "greedy instance")) ?? ParameterValues()
+    }
+
+    /// The instance `values` describe (resolved from these declarations); a list that leaves out `heldout`
+    /// or `trained` means no held-out inputs and a random output layer.
+    public init(_ values: ParameterValues) throws(GreedyError) {
+        let name = values.string("activation")
+        guard let activation = Activation(rawValue: name) else {
+            throw .unknownName(kind: "activation", name: name, known: Activation.allCases.map(\.rawValue))
+        }
+        self.init(dimension: values.int("d"), inputs: values.int("M"), width: values.int("N"), activation: activation,
+                  heldOutInputs: values.values[Self.heldOutParameter.name].flatMap(\.double).map { Int($0) } ?? 0)
+        if case .flag(let trained)? = values.values[Self.trainedParameter.name] { trainedOutput = trained }
+        try GreedyValidation.checkSizes(width: width, inputs: inputs, dimension: dimension)
+    }
+
+    /// The default instance of `verify greedy-decay`, from the declarations.
+    public static func standard() throws(GreedyError) -> GreedyInstance { try GreedyInstance(defaults) }
 }

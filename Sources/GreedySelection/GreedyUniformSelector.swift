@@ -1,21 +1,27 @@
+import Components
 import Randomness
 
 /// Greedy forward selection with uniform weights (Ye et al., ICML 2020): f_{n+1} = (n f_n + φ_i)/(n + 1) with the
 /// neuron i that minimises the new loss; neurons may repeat. Deterministic bound L_n ≤ V/n.
-///
-/// With `worst` it picks the neuron that MAXIMISES the new loss: the negative control that must break V/n.
-public struct GreedyUniformSelector: Selector {
-    /// Pick the worst neuron instead of the best (negative control).
-    public let worst: Bool
+public enum GreedyUniformSelector: Selector {
+    public static let name = "greedy-uniform"
+    public static let summary = "uniform weights 1/n, best neuron each step (L_n ≤ V/n)"
+    public static let parameters: [Parameter] = []
+    public static let recordsCertificate = false
+    public static let isControl = false
+    public static let isMonotone = false
 
-    /// A uniform-weight greedy selector.
-    public init(worst: Bool) { self.worst = worst }
+    public static func run(on problem: AtomProblem, steps: Int, options: SelectionOptions, parameters: ParameterValues,
+                           stream: RandomStream) throws(GreedyError) -> SelectionTrace {
+        try UniformSteps.run(on: problem, steps: steps, options: options, worst: false, selector: name)
+    }
+}
 
-    public var method: SelectionMethod { worst ? .worstNeuron : .greedyUniform }
-
-    public func run(on problem: AtomProblem, steps: Int, options: SelectionOptions, stream: RandomStream) throws(GreedyError) -> SelectionTrace {
+/// The uniform-weight loop shared by greedy-uniform and its worst-neuron control.
+enum UniformSteps {
+    static func run(on problem: AtomProblem, steps: Int, options: SelectionOptions, worst: Bool, selector: String) throws(GreedyError) -> SelectionTrace {
         try GreedyValidation.checkSteps(steps)
-        let state = SelectionState(problem: problem, method: method, steps: steps, options: options)
+        let state = SelectionState(problem: problem, selector: selector, steps: steps, options: options)
         let n = problem.neuronCount
         let sign = worst ? -1.0 : 1.0
         for k in 0..<steps {

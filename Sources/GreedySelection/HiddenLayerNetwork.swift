@@ -18,6 +18,8 @@ public struct HiddenLayerNetwork: Sendable {
 
     /// Hidden width H.
     public var width: Int { w1.cols }
+    /// Largest hidden width `train` accepts.
+    public static let maxHidden = 10_000
     /// Classes C.
     public var classCount: Int { w2.cols }
 
@@ -25,7 +27,7 @@ public struct HiddenLayerNetwork: Sendable {
     public static func train(features x: Matrix, labels: [Int], classes: Int, hidden: Int, activation: Activation,
                              epochs: Int = 300, learningRate: Double = 0.01, stream: RandomStream) throws(GreedyError) -> HiddenLayerNetwork {
         guard x.rows == labels.count, x.rows >= 1 else { throw .invalidArgument("\(x.rows) samples but \(labels.count) labels") }
-        guard hidden >= 1, hidden <= 10_000 else { throw .invalidArgument("hidden width must be in 1...10000, got \(hidden)") }
+        guard hidden >= 1, hidden <= maxHidden else { throw .invalidArgument("hidden width must be in 1...\(maxHidden), got \(hidden)") }
         guard classes >= 2, labels.allSatisfy({ (0..<classes).contains($0) }) else { throw .invalidArgument("labels must lie in 0..<\(classes)") }
         guard epochs >= 1, learningRate > 0, learningRate.isFinite else { throw .invalidArgument("epochs ≥ 1 and a positive learning rate are required") }
         let d = x.cols, n = x.rows

@@ -50,9 +50,9 @@ public enum NeuronPruning {
     }
 
     /// The "local" path: a selector on the logit atoms, weights recorded every step.
-    public static func localPath(_ net: HiddenLayerNetwork, batch x: Matrix, method: SelectionMethod, steps: Int, stream: RandomStream) throws(GreedyError) -> SelectionTrace {
+    public static func localPath(_ net: HiddenLayerNetwork, batch x: Matrix, selector: any Selector.Type, steps: Int, stream: RandomStream) throws(GreedyError) -> SelectionTrace {
         let problem = try atoms(net, batch: x)
-        return try method.selector.run(on: problem, steps: steps, options: SelectionOptions(recordCertificate: false, recordWeights: true), stream: stream)
+        return try selector.run(on: problem, steps: steps, options: SelectionOptions(recordCertificate: false, recordWeights: true), stream: stream)
     }
 
     /// The "global" path: Frank–Wolfe on the mean KL divergence of the output distributions, γ by golden section.
@@ -136,7 +136,7 @@ public enum NeuronPruning {
     }
 }
 
-/// The accuracy-vs-neurons comparison `workbench greedy --prune` prints.
+/// The accuracy-vs-neurons comparison `workbench greedy prune-mlp` prints.
 public struct PruningComparison: Sendable {
     /// Neurons kept.
     public let keep: [Int]
@@ -148,7 +148,7 @@ public struct PruningComparison: Sendable {
     public let width: Int, trainCount: Int, testCount: Int
 
     /// Trains an MLP on `data` (split 60/20/20, stratified) and compares the three prunings on the test split.
-    public init(data: LabeledDataset, hidden: Int, activation: Activation, keep: [Int], batch: Int, method: SelectionMethod, stream: RandomStream) throws(GreedyError) {
+    public init(data: LabeledDataset, hidden: Int, activation: Activation, keep: [Int], batch: Int, selector: any Selector.Type, stream: RandomStream) throws(GreedyError) {
         let split: (train: LabeledDataset, validation: LabeledDataset, test: LabeledDataset)
         do { split = try stratifiedSplit(data, fractions: (0.6, 0.2), stream: stream.split("split")) } catch { throw .invalidArgument(error.description) }
         // Pixel counts of the digits are 0…16; any data set is put on a unit scale by its largest magnitude.
@@ -160,7 +160,7 @@ public struct PruningComparison: Sendable {
         let rows = Array(0..<min(batch, xTrain.rows))
         let xb = xTrain.rows(rows)
         let steps = max(4 * hidden, (keep.max() ?? hidden) * 4)
-        let local = try NeuronPruning.localPath(net, batch: xb, method: method, steps: steps, stream: stream.split("local"))
+        let local = try NeuronPruning.localPath(net, batch: xb, selector: selector, steps: steps, stream: stream.split("local"))
         let global = try NeuronPruning.globalPath(net, batch: xb, steps: steps)
         let localScales = NeuronPruning.scales(path: local.weights, width: hidden, keep: keep)
         let globalScales = NeuronPruning.scales(path: global.weights, width: hidden, keep: keep)

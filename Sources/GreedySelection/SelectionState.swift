@@ -29,7 +29,7 @@ final class SelectionState {
     var trace: SelectionTrace
     let options: SelectionOptions
 
-    init(problem: AtomProblem, method: SelectionMethod, steps: Int, options: SelectionOptions) {
+    init(problem: AtomProblem, selector: String, steps: Int, options: SelectionOptions) {
         self.problem = problem
         m = problem.inputCount
         n = problem.neuronCount
@@ -39,7 +39,7 @@ final class SelectionState {
         s = [Double](repeating: 0, count: n)
         weights = [Double](repeating: 0, count: n)
         self.options = options
-        trace = SelectionTrace(method: method)
+        trace = SelectionTrace(selector: selector)
         trace.loss.reserveCapacity(steps)
     }
 
@@ -194,9 +194,9 @@ final class SelectionState {
     }
 
     /// A state that has taken the first step every Frank–Wolfe-type selector takes: all weight on the best single atom.
-    static func started(problem: AtomProblem, method: SelectionMethod, steps: Int, options: SelectionOptions) throws(GreedyError) -> SelectionState {
+    static func started(problem: AtomProblem, selector: String, steps: Int, options: SelectionOptions) throws(GreedyError) -> SelectionState {
         try GreedyValidation.checkSteps(steps)
-        let state = SelectionState(problem: problem, method: method, steps: steps, options: options)
+        let state = SelectionState(problem: problem, selector: selector, steps: steps, options: options)
         let first = state.bestSingleAtom()
         state.move(toward: first, gamma: 1)
         state.record(stepSize: 1, chosen: first, needScores: true)

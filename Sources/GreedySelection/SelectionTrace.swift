@@ -1,7 +1,7 @@
 /// The path of one selection run; entry k describes the sub-network after k + 1 steps (n = k + 1).
 public struct SelectionTrace: Sendable {
-    /// The method that produced it.
-    public var method: SelectionMethod
+    /// The name of the selector that produced it.
+    public var selector: String
     /// In-sample discrepancy L_n = ‖f_n − t‖²/M, n = 1…steps.
     public var loss: [Double] = []
     /// Held-out discrepancy on fresh inputs (empty without held-out atoms).
@@ -20,7 +20,7 @@ public struct SelectionTrace: Sendable {
     public var weights: [[(neuron: Int, weight: Double)]] = []
 
     /// An empty trace.
-    public init(method: SelectionMethod) { self.method = method }
+    public init(selector: String) { self.selector = selector }
 
     /// Number of steps recorded.
     public var count: Int { loss.count }

@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import LinearAlgebra
 import Randomness
@@ -29,7 +30,7 @@ import Testing
 
 @Test func lpLowerBoundIsBelowTheUpperBoundOnRandomInstances() throws {
     for seed in UInt64(1)...4 {
-        let p = try GreedyInstance.standard.build(stream: RandomStream(seed: seed))
+        let p = try GreedyInstance.standard().build(stream: RandomStream(seed: seed))
         let b = try InradiusBounds(p, stream: RandomStream(seed: seed))
         #expect(b.lowerBound > 0 && b.lowerBound <= b.upperBound)
         #expect(b.envelopeRate > 0 && b.envelopeRate < 0.01)
@@ -44,11 +45,13 @@ import Testing
     #expect(throws: GreedyError.self) { try GreedyValidation.checkSteps(0) }
     #expect(throws: GreedyError.self) { try GreedyValidation.checkTolerance(.nan) }
     #expect(throws: GreedyError.unknownName(kind: "activation", name: "swish", known: ["tanh", "relu", "sigmoid"])) { try Activation.named("swish") }
-    #expect(throws: GreedyError.self) { try SelectionMethod.named("greedy") }
-    #expect(throws: GreedyError.self) { try SelectionMethod.list("random,bogus") }
-    #expect((try? SelectionMethod.list("all")) == SelectionMethod.standardSet)
-    #expect(throws: GreedyError.self) { try GreedyInstance(dimension: 3, inputs: 0, width: 10, activation: .tanh).build(stream: RandomStream(seed: 1)) }
-    #expect(throws: GreedyError.self) { try GreedyLineSearchSelector().run(on: tinyProblem(seed: 1), steps: 0, options: SelectionOptions(), stream: RandomStream(seed: 1)) }
+    #expect(throws: InputError("unknown selector 'greedy' (known: \(SelectorCatalog.all.names.joined(separator: ", ")))")) { try SelectorCatalog.all.named("greedy") }
+    #expect(throws: InputError.self) { try SelectorCatalog.list("random,bogus") }
+    #expect(throws: InputError.self) { try SelectorCatalog.list("random,random") }
+    #expect((try? SelectorCatalog.list("all"))?.map { $0.name } == ["random", "greedy-uniform", "greedy-linesearch", "away-step", "fully-corrective"])
+    #expect((try? SelectorCatalog.list("worst-neuron, greedy-uniform"))?.map { $0.name } == ["worst-neuron", "greedy-uniform"])
+    #expect(throws: GreedyError.self) { try GreedyInstance(dimension: 3, inputs: 0, width: 10, activation: .tanh, heldOutInputs: 0).build(stream: RandomStream(seed: 1)) }
+    #expect(throws: GreedyError.self) { try GreedyLineSearchSelector.run(on: tinyProblem(seed: 1), steps: 0, options: SelectionOptions(), stream: RandomStream(seed: 1)) }
     #expect(GreedyError.invalidArgument("x").description == "x")
     #expect(!GreedyError.unknownName(kind: "method", name: "a", known: ["b"]).description.contains("\n"))
 }

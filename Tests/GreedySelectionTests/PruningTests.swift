@@ -7,7 +7,7 @@ import Testing
 
 @Test func greedyNeuronPruningBeatsMagnitudeOnTheDigits() throws {
     let cmp = try PruningComparison(data: BuiltinDatasets.digits(), hidden: 32, activation: .tanh, keep: [4, 8, 32], batch: 200,
-                                    method: .greedyLineSearch, stream: RandomStream(seed: 1))
+                                    selector: GreedyLineSearchSelector.self, stream: RandomStream(seed: 1))
     #expect(cmp.dense > 0.93, "dense accuracy \(cmp.dense)")
     // With few neurons, re-weighted greedy selection keeps far more accuracy than keeping the largest neurons.
     #expect(cmp.local[0] > cmp.magnitude[0] + 0.05, "k = 4: local \(cmp.local[0]) vs magnitude \(cmp.magnitude[0])")

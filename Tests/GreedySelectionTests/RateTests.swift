@@ -5,20 +5,20 @@ import Testing
 @testable import GreedySelection
 
 /// Runs line search (and optionally greedy-uniform) on `seeds` instances.
-func decayRuns(inputs: Int = 10, width: Int = 1000, seeds: Int, master: UInt64 = 1, methods: [SelectionMethod] = [.greedyLineSearch]) throws -> [DecayExperiment.SeedRun] {
-    let m = RandomStream(seed: master)
+func decayRuns(inputs: Int = 10, width: Int = 1000, seeds: Int, master: UInt64 = 1,
+               selectors: [any Selector.Type] = [GreedyLineSearchSelector.self]) throws -> [DecayExperiment.SeedRun] {
     let instance = GreedyInstance(dimension: 3, inputs: inputs, width: width, activation: .tanh, heldOutInputs: 0)
-    return try DecayExperiment(instance: instance, steps: 400, seeds: (0..<seeds).map { m.split($0).seed }, methods: methods).run()
+    return try DecayExperiment(instance: instance, steps: 400, seeds: DecayExperiment.seeds(master: master, count: seeds), selectors: selectors).run()
 }
 
 func meanRate(_ runs: [DecayExperiment.SeedRun]) -> Double {
-    Descriptive.mean(runs.curves(.greedyLineSearch).map { PooledDecayTest.rate($0) })
+    Descriptive.mean(runs.curves(GreedyLineSearchSelector.self).map { PooledDecayTest.rate($0) })
 }
 
 @Test func defaultInstanceFiguresHoldOnThreeMasterSeeds() throws {
     // The verdict's ingredients on the default instance (d = 3, M = 10, N = 1000, tanh, n_max = 400, 20 seeds).
     for master in UInt64(1)...3 {
-        let runs = try decayRuns(seeds: 20, master: master, methods: [.greedyLineSearch, .greedyUniform, .worstNeuron])
+        let runs = try decayRuns(seeds: 20, master: master, selectors: [GreedyLineSearchSelector.self, GreedyUniformSelector.self, WorstNeuronSelector.self])
         let fig = try DecayFigures(runs)
         #expect(fig.certificateViolations == 0)
         #expect(fig.certificateSteps > 7000)
@@ -38,7 +38,7 @@ func meanRate(_ runs: [DecayExperiment.SeedRun]) -> Double {
 }
 
 @Test func twentyInputsDoNotReachTheRegime() throws {
-    let runs = try decayRuns(inputs: 20, seeds: 20, methods: [.greedyLineSearch, .greedyUniform, .worstNeuron])
+    let runs = try decayRuns(inputs: 20, seeds: 20, selectors: [GreedyLineSearchSelector.self, GreedyUniformSelector.self, WorstNeuronSelector.self])
     let fig = try DecayFigures(runs)
     #expect(!fig.regimeReached, "fell \(fig.decadesFallen) decades")
     #expect(!fig.holds)
@@ -56,11 +56,11 @@ func meanRate(_ runs: [DecayExperiment.SeedRun]) -> Double {
 }
 
 @Test func randomSelectionMatchesItsExpectationAndSlope() throws {
-    let p = try GreedyInstance.standard.build(stream: RandomStream(seed: 9))
+    let p = try GreedyInstance.standard().build(stream: RandomStream(seed: 9))
     let orders = 400
     var samples = [[Double]](repeating: [], count: 400)
     for o in 0..<orders {
-        let t = try RandomSelector(withReplacement: false).run(on: p, steps: 400, options: SelectionOptions(recordCertificate: false), stream: RandomStream(seed: UInt64(o)))
+        let t = try RandomSelector.run(on: p, steps: 400, options: SelectionOptions(recordCertificate: false), stream: RandomStream(seed: UInt64(o)))
         for k in 0..<400 { samples[k].append(t.loss[k]) }
     }
     let mean = samples.map { Descriptive.mean($0) }
@@ -70,7 +70,7 @@ func meanRate(_ runs: [DecayExperiment.SeedRun]) -> Double {
         #expect(abs(z) < 3.5, "n = \(n): \(mean[n - 1]) vs \(expected), z = \(z)")
     }
     // Exact at n = N: every neuron chosen, f = t.
-    let all = try RandomSelector(withReplacement: false).run(on: p, steps: 1000, options: SelectionOptions(recordCertificate: false), stream: RandomStream(seed: 1))
+    let all = try RandomSelector.run(on: p, steps: 1000, options: SelectionOptions(recordCertificate: false), stream: RandomStream(seed: 1))
     #expect(all.loss.last ?? 1 < 1e-28)
     #expect(p.randomExpectedLoss(n: 1000) == 0)
     // Log-log slope ~ −1 where the finite-population factor (N − n)/(N − 1) is mild.
@@ -80,28 +80,28 @@ func meanRate(_ runs: [DecayExperiment.SeedRun]) -> Double {
 
 @Test func uniformGreedyNeverExceedsVOverN() throws {
     for (seed, act) in [(UInt64(1), Activation.tanh), (2, .relu), (3, .sigmoid)] {
-        let p = try GreedyInstance(dimension: 3, inputs: 12, width: 300, activation: act).build(stream: RandomStream(seed: seed))
-        let t = try GreedyUniformSelector(worst: false).run(on: p, steps: 300, options: SelectionOptions(recordCertificate: false), stream: RandomStream(seed: 0))
+        let p = try GreedyInstance(dimension: 3, inputs: 12, width: 300, activation: act, heldOutInputs: 0).build(stream: RandomStream(seed: seed))
+        let t = try GreedyUniformSelector.run(on: p, steps: 300, options: SelectionOptions(recordCertificate: false), stream: RandomStream(seed: 0))
         for k in 0..<t.count { #expect(t.loss[k] <= p.uniformBound(n: k + 1) * (1 + 1e-12)) }
-        let w = try GreedyUniformSelector(worst: true).run(on: p, steps: 50, options: SelectionOptions(recordCertificate: false), stream: RandomStream(seed: 0))
+        let w = try WorstNeuronSelector.run(on: p, steps: 50, options: SelectionOptions(recordCertificate: false), stream: RandomStream(seed: 0))
         #expect(w.loss[0] > p.uniformBound(n: 1))
     }
 }
 
 @Test func certificateHoldsForEveryActivation() throws {
     for (seed, act) in [(UInt64(4), Activation.tanh), (5, .relu), (6, .sigmoid)] {
-        let p = try GreedyInstance(dimension: 3, inputs: 8, width: 500, activation: act).build(stream: RandomStream(seed: seed))
-        let t = try GreedyLineSearchSelector().run(on: p, steps: 300, options: SelectionOptions(), stream: RandomStream(seed: 0))
+        let p = try GreedyInstance(dimension: 3, inputs: 8, width: 500, activation: act, heldOutInputs: 0).build(stream: RandomStream(seed: seed))
+        let t = try GreedyLineSearchSelector.run(on: p, steps: 300, options: SelectionOptions(), stream: RandomStream(seed: 0))
         #expect(t.certificateViolations().isEmpty)
         #expect(t.loss.last ?? 1 < t.loss[9] * 1e-2)
     }
 }
 
 @Test func sameSeedSameNumbers() throws {
-    let a = try decayRuns(seeds: 2, methods: [.greedyLineSearch, .random])
-    let b = try decayRuns(seeds: 2, methods: [.greedyLineSearch, .random])
-    #expect(a.curves(.greedyLineSearch) == b.curves(.greedyLineSearch))
-    #expect(a.curves(.random) == b.curves(.random))
-    let c = try decayRuns(seeds: 2, master: 2, methods: [.greedyLineSearch])
-    #expect(a.curves(.greedyLineSearch) != c.curves(.greedyLineSearch))
+    let a = try decayRuns(seeds: 2, selectors: [GreedyLineSearchSelector.self, RandomSelector.self])
+    let b = try decayRuns(seeds: 2, selectors: [GreedyLineSearchSelector.self, RandomSelector.self])
+    #expect(a.curves(GreedyLineSearchSelector.self) == b.curves(GreedyLineSearchSelector.self))
+    #expect(a.curves(RandomSelector.self) == b.curves(RandomSelector.self))
+    let c = try decayRuns(seeds: 2, master: 2, selectors: [GreedyLineSearchSelector.self])
+    #expect(a.curves(GreedyLineSearchSelector.self) != c.curves(GreedyLineSearchSelector.self))
 }

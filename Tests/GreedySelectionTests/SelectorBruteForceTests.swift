@@ -27,7 +27,7 @@ func output(_ p: AtomProblem, _ w: [(neuron: Int, weight: Double)]) -> [Double] 
 @Test(arguments: [UInt64(1), 2, 3, 4, 5])
 func lineSearchChoiceEqualsExhaustiveArgmin(seed: UInt64) throws {
     let p = try tinyProblem(seed: seed)
-    let trace = try GreedyLineSearchSelector().run(on: p, steps: 12, options: SelectionOptions(recordWeights: true), stream: RandomStream(seed: 0))
+    let trace = try GreedyLineSearchSelector.run(on: p, steps: 12, options: SelectionOptions(recordWeights: true), stream: RandomStream(seed: 0))
     // First atom: exhaustive argmin of ‖φ_i − t‖².
     let firstBest = (0..<p.neuronCount).min { directLoss(p, p.target, $0, 1) < directLoss(p, p.target, $1, 1) }
     #expect(trace.chosen[0] == firstBest)
@@ -68,16 +68,16 @@ func lineSearchChoiceEqualsExhaustiveArgmin(seed: UInt64) throws {
 @Test(arguments: [UInt64(11), 12, 13])
 func closedFormStepEqualsDenseGridSearch(seed: UInt64) throws {
     let p = try tinyProblem(seed: seed, inputs: 4, width: 8)
-    let state = SelectionState(problem: p, method: .greedyLineSearch, steps: 3, options: SelectionOptions())
+    let state = SelectionState(problem: p, selector: GreedyLineSearchSelector.name, steps: 3, options: SelectionOptions())
     state.move(toward: 0, gamma: 1)
     state.move(toward: 3, gamma: 0.4)
     state.refresh()
     state.computeScores()
     let f = state.f
     for i in 0..<p.neuronCount {
-        // Closed form for neuron i alone.
+        // The selector's own closed form for neuron i alone.
         let ed = state.s[i] - state.ef, dd = state.distanceSquared(i)
-        let closed = dd > 0 ? min(1, max(0, -ed / dd)) : 0
+        let closed = GreedyLineSearchSelector.exactStep(gap: -ed, distanceSquared: dd)
         var gridBest = 0.0, gridLoss = Double.infinity
         for k in 0...100_000 {
             let g = Double(k) / 100_000
@@ -92,8 +92,8 @@ func closedFormStepEqualsDenseGridSearch(seed: UInt64) throws {
 @Test(arguments: [UInt64(21), 22, 23])
 func uniformGreedyChoiceEqualsExhaustiveArgmin(seed: UInt64) throws {
     let p = try tinyProblem(seed: seed, width: 6)
-    for worst in [false, true] {
-        let trace = try GreedyUniformSelector(worst: worst).run(on: p, steps: 15, options: SelectionOptions(recordWeights: true), stream: RandomStream(seed: 0))
+    for (selector, worst) in [(GreedyUniformSelector.self as any Selector.Type, false), (WorstNeuronSelector.self, true)] {
+        let trace = try selector.run(on: p, steps: 15, options: SelectionOptions(recordWeights: true), stream: RandomStream(seed: 0))
         var f = [Double](repeating: 0, count: p.inputCount)
         for k in 0..<trace.count {
             let gamma = 1 / Double(k + 1)
@@ -130,19 +130,19 @@ func uniformGreedyChoiceEqualsExhaustiveArgmin(seed: UInt64) throws {
 @Test func fullyCorrectiveAndAwayStepAreDescentMethodsOnTheSimplex() throws {
     for seed in UInt64(31)...33 {
         let p = try tinyProblem(seed: seed, inputs: 3, width: 8)
-        for m in [SelectionMethod.fullyCorrective, .awayStep] {
-            let t = try m.selector.run(on: p, steps: 200, options: SelectionOptions(recordWeights: true), stream: RandomStream(seed: 0))
-            for k in 1..<t.count { #expect(t.loss[k] <= t.loss[k - 1] * (1 + 1e-9) + 1e-30, "\(m) step \(k)") }
+        for m in [FullyCorrectiveSelector.self as any Selector.Type, AwayStepSelector.self] {
+            let t = try m.run(on: p, steps: 200, options: SelectionOptions(recordWeights: true), stream: RandomStream(seed: 0))
+            for k in 1..<t.count { #expect(t.loss[k] <= t.loss[k - 1] * (1 + 1e-9) + 1e-30, "\(m.name) step \(k)") }
             for w in t.weights {
                 #expect(abs(w.reduce(0) { $0 + $1.weight } - 1) < 1e-9)
                 #expect(w.allSatisfy { $0.weight > 0 })
             }
             // The target (the atoms' mean) lies in the hull: both converge linearly, fully-corrective exactly.
-            let limit = m == .fullyCorrective ? 1e-20 : 1e-2 * t.loss[0]
-            #expect(t.loss.last ?? 1 < limit, "\(m) final \(t.loss.last ?? .nan)")
+            let limit = m == FullyCorrectiveSelector.self ? 1e-20 : 1e-2 * t.loss[0]
+            #expect(t.loss.last ?? 1 < limit, "\(m.name) final \(t.loss.last ?? .nan)")
         }
         // Fully corrective needs at most M + 1 = 4 neurons at the optimum (Carathéodory) and gets there in few steps.
-        let fc = try FullyCorrectiveSelector().run(on: p, steps: 40, options: SelectionOptions(), stream: RandomStream(seed: 0))
+        let fc = try FullyCorrectiveSelector.run(on: p, steps: 40, options: SelectionOptions(), stream: RandomStream(seed: 0))
         #expect(fc.distinct.last ?? 99 <= 4)
     }
 }
