@@ -30,16 +30,16 @@ func sparseNetsBenchmarks() {
     print("\n== SparseNets: mask computation at density 1% (pruning batch 10 per class)")
     let exp = PairedPruningExperiment(architecture: arch, data: data)
     guard let batch = try? exp.pruningBatch(seed: 1) else { return }
-    let scores: [any PruningScore] = [RandomScore(), MagnitudeScore(), SNIPScore(), GraSPScore(), SynFlowScore()]
-    print("  method      ms per mask")
-    for s in scores {
+    print("  method         ms per mask")
+    for t in PruningCatalog.all.entries {
+        let s = t.withDefaults()
         var reps = 0
         let start = Date()
         repeat {
             _ = try? s.masks(PruningContext(network: net0, batch: batch, stream: RandomStream(seed: 3)), density: 0.01)
             reps += 1
         } while Date().timeIntervalSince(start) < 0.5
-        let name = s.name.padding(toLength: 10, withPad: " ", startingAt: 0)
+        let name = s.name.padding(toLength: 13, withPad: " ", startingAt: 0)
         print("  " + name + String(format: " %11.1f", 1000 * Date().timeIntervalSince(start) / Double(reps)))
     }
 }

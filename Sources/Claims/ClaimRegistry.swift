@@ -8,7 +8,7 @@ public enum ClaimRegistry {
         LapackSanityClaim(),
         GreedyDecayClaim(),
         GreedyRateClaim(),
-        // TODO(port) GraspGradientFlowClaim(),
+        GraspGradientFlowClaim(),
         // TODO(port) BilevelComplexityClaim(),
     ]) { $0.id }
 

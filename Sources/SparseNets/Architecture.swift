@@ -47,6 +47,14 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
         return .cnn(channels: channels, pooling: pooling)
     }
 
+    /// Number of weight layers (hidden layers or convolutions, plus the output layer).
+    public var depth: Int {
+        switch self {
+        case .mlp(let h): return h.count + 1
+        case .cnn(let c, _): return c.count + 1
+        }
+    }
+
     public var description: String {
         switch self {
         case .mlp(let h): return h.isEmpty ? "mlp" : "mlp:" + h.map(String.init).joined(separator: ",")

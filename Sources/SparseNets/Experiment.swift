@@ -1,40 +1,47 @@
 import Datasets
+import Components
 import Foundation
 import LinearAlgebra
 import Randomness
 
-/// A data set split and standardised for training: the train / validation / test parts as training data.
+/// A split, standardised data set laid out for training: the train / validation / test parts and where they came from.
 public struct PreparedData: Sendable {
     /// Training split (standardised with its own statistics).
     public var train: TrainingData
     /// Validation split.
     public var validation: TrainingData
-    /// Test split.
+    /// Test split; the validation split when the user gave no test file (see `testIsValidation`).
     public var test: TrainingData
+    /// Whether `test` is the validation split, because no test part was given.
+    public var testIsValidation: Bool
     /// The source name.
     public var name: String
+    /// The files or shipped set behind the parts, with their sha256 (the record's `data` list).
+    public var provenance: [DataProvenance]
+    /// The split-and-standardise policy in one line.
+    public var policy: String
 
-    /// Stratified 60/20/20 split from `splitStream` (the spec's 1078/359/360 on the digits), features standardised with the training split's mean and sd.
-    public init(_ dataset: LabeledDataset, splitStream: RandomStream, fractions: (train: Double, validation: Double) = (0.6, 0.2)) throws {
-        guard dataset.classCount >= 2 else { throw SparseNetsError("\(dataset.name): a classifier needs at least 2 classes, found \(dataset.classCount)") }
-        let parts = try stratifiedSplit(dataset, fractions: fractions, stream: splitStream)
-        let standardizer = try Standardizer(fitting: parts.train)
-        train = TrainingData(try standardizer.apply(parts.train))
-        validation = TrainingData(try standardizer.apply(parts.validation))
-        test = TrainingData(try standardizer.apply(parts.test))
-        name = dataset.name
+    /// The parts of `split` as training data; without a test part, `test` is the validation part.
+    public init(_ split: PreparedSplit) throws(SparseNetsError) {
+        guard split.train.classCount >= 2 else {
+            throw SparseNetsError("\(split.provenance.first?.source ?? split.train.name): a classifier needs at least 2 classes, found \(split.train.classCount)")
+        }
+        train = TrainingData(split.train)
+        validation = TrainingData(split.validation)
+        test = split.test.map { TrainingData($0) } ?? validation
+        testIsValidation = split.test == nil
+        name = split.provenance.count == 1 ? split.provenance[0].source : split.provenance.map(\.source).joined(separator: ", ")
+        provenance = split.provenance
+        policy = split.policy
     }
 
-    /// The split seed of the fixed digits split every digits experiment uses.
+    /// The digits with the fixed split every digits experiment uses (`DataPolicy.split` at the default split seed).
     ///
     /// The test set holds 360 images, so one image is 0.28 points and the split alone moves dense
     /// test accuracy by ±1.2 points (10 split seeds × 3 init seeds: 97.0 ± 1.2%, split means from
-    /// 94.9 to 98.3). Seed 1 gives 98.1% (the prototype's figure); seed 0 would give 96.1%.
-    public static let digitsSplitSeed: UInt64 = 1
-
-    /// The digits with the fixed split every digits experiment uses.
+    /// 94.9 to 98.3). Split seed 1 gives 98.1% (the prototype's figure); seed 0 would give 96.1%.
     public static func digits() throws -> PreparedData {
-        try PreparedData(BuiltinDatasets.digits(), splitStream: RandomStream(seed: digitsSplitSeed))
+        try PreparedData(DataPolicy.split(BuiltinDatasets.digits()))
     }
 }
 
@@ -56,10 +63,12 @@ public struct PrunedRunResult: Sendable {
     public var gradientNormAfterKept: Double
     /// Validation and test figures after training.
     public var validation: Evaluation
-    /// Test loss and accuracy.
+    /// Test loss and accuracy (validation figures when the data have no test part).
     public var test: Evaluation
     /// Per-epoch training metrics.
     public var history: [EpochMetrics]
+    /// Where training blew up, if it did (the evaluations are then of the blown-up network).
+    public var divergence: Divergence?
     /// The trained network (masks included).
     public var network: MaskedNetwork
 }
@@ -76,7 +85,8 @@ public struct PairedPruningExperiment: Sendable {
     public var pruningPerClass: Int
 
     /// An experiment.
-    public init(architecture: Architecture, data: PreparedData, recipe: TrainingRecipe = .digits, pruningPerClass: Int = 10) {
+    public init(architecture: Architecture, data: PreparedData, recipe: TrainingRecipe = .digits,
+                pruningPerClass: Int = TrainingRecipe.defaultPruningPerClass) {
         self.architecture = architecture
         self.data = data
         self.recipe = recipe
@@ -94,8 +104,9 @@ public struct PairedPruningExperiment: Sendable {
     }
 
     /// Prunes the seed's initial network with `method` at `density` (nil = dense) and trains it.
+    /// - Parameter component: how a divergence names this run (default "<method> seed <seed>").
     public func run(method: (any PruningScore)?, density: Double, seed: UInt64, hooks: [any TrainingHook] = [],
-                    progress: ((Int, Int) -> Void)? = nil) throws -> PrunedRunResult {
+                    component: String? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> PrunedRunResult {
         var net = try initialNetwork(seed: seed)
         let batch = try pruningBatch(seed: seed)
         let before = try GradientFlow.squaredNorm(net, batch: batch, temperature: 1)
@@ -106,12 +117,13 @@ public struct PairedPruningExperiment: Sendable {
         let afterKept = try GradientFlow.squaredNorm(net, batch: batch, temperature: 1, keptOnly: true)
         let connectivity = try Connectivity.analyze(net)
         let densities = net.layerDensities
-        let history = try Trainer.train(&net, on: data.train, recipe: recipe, stream: RandomStream(seed: seed).split("train"),
-                                        hooks: hooks, progress: progress)
-        guard net.maskedWeightsAreZero else { throw SparseNetsError("internal: a masked weight became non-zero during training") }
+        let outcome = try Trainer.train(&net, on: data.train, recipe: recipe, stream: RandomStream(seed: seed).split("train"), hooks: hooks,
+                                        component: component ?? "\(method?.name ?? "dense") seed \(seed)", progress: progress)
+        // A blown-up run may carry NaN into masked weights (NaN · 0); it is reported as diverged instead.
+        guard outcome.divergence != nil || net.maskedWeightsAreZero else { throw SparseNetsError("internal: a masked weight became non-zero during training") }
         return PrunedRunResult(method: method?.name ?? "dense", density: method == nil ? 1 : density, layerDensities: densities,
                                connectivity: connectivity, gradientNormBefore: before, gradientNormAfter: after, gradientNormAfterKept: afterKept,
                                validation: try Trainer.evaluate(net, on: data.validation), test: try Trainer.evaluate(net, on: data.test),
-                               history: history, network: net)
+                               history: outcome.history, divergence: outcome.divergence, network: net)
     }
 }

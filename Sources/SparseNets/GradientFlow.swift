@@ -76,7 +76,8 @@ public struct GradientFlowStudy: Sendable {
     public var methods: [any PruningScore]
 
     /// A study.
-    public init(experiment: PairedPruningExperiment, temperature: Double = 200, densities: [Double], methods: [any PruningScore]) {
+    public init(experiment: PairedPruningExperiment, temperature: Double = GraSPScore.withDefaults().temperature,
+                densities: [Double], methods: [any PruningScore]) {
         self.experiment = experiment
         self.temperature = temperature
         self.densities = densities

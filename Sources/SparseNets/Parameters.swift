@@ -80,6 +80,15 @@ public struct Parameters: Sendable, Equatable {
         Parameters(weights: weights, biases: biases.map { [Double](repeating: 0, count: $0.count) })
     }
 
+    /// The first weight or bias that is NaN or infinite, if any (the trainer's divergence check, once per epoch).
+    public var firstNonFinite: Double? {
+        for l in weights.indices {
+            if let v = weights[l].storage.first(where: { !$0.isFinite }) { return v }
+            if let v = biases[l].first(where: { !$0.isFinite }) { return v }
+        }
+        return nil
+    }
+
     /// All weights of all layers, concatenated in layer order.
     public var flatWeights: [Double] { weights.flatMap(\.storage) }
 }

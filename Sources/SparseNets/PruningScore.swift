@@ -1,3 +1,5 @@
+import Components
+import Foundation
 import LinearAlgebra
 import Randomness
 
@@ -20,12 +22,19 @@ public struct PruningContext: Sendable {
 
 /// A pruning-at-initialisation criterion: one score per prunable weight, larger = keep.
 ///
-/// Masks follow from the scores by one global threshold over all prunable weights (see
-/// `GlobalThreshold`); an iterative criterion (SynFlow) overrides `masks`. Adding a criterion
-/// is adding one type that conforms to this protocol.
+/// A score is a pure function of the context. Masks follow from the scores by one global
+/// threshold over all prunable weights (see `GlobalThreshold`); an iterative criterion
+/// (SynFlow) overrides `masks` with the shared `IterativePruning` schedule. Adding a criterion
+/// is one file with a type conforming to this protocol and one line in `PruningCatalog.all`.
 public protocol PruningScore: Sendable {
     /// The name used on the command line (`snip`, `grasp`, …).
-    var name: String { get }
+    static var name: String { get }
+    /// What the criterion keeps, in one line (for `--help` and listings).
+    static var summary: String { get }
+    /// The settings `--set key=value` may change, each with its domain and default.
+    static var parameters: [Parameter] { get }
+    /// The criterion configured with resolved values of `parameters`.
+    init(parameters: ParameterValues)
     /// One score per weight, shaped like the weights; larger means more worth keeping.
     func scores(_ context: PruningContext) throws -> [Matrix]
     /// Masks keeping a fraction `density` of all prunable weights.
@@ -33,9 +42,91 @@ public protocol PruningScore: Sendable {
 }
 
 extension PruningScore {
+    /// The criterion's catalogue name.
+    public var name: String { Self.name }
+
     /// One-shot global threshold on `scores`.
     public func masks(_ context: PruningContext, density: Double) throws -> [Matrix] {
         try GlobalThreshold.keep(density: density, scores: scores(context), within: context.network.masks)
+    }
+
+    /// The criterion with every parameter at its declared default.
+    public static func withDefaults() -> Self { Self(parameters: ParameterDefaults.values(parameters)) }
+}
+
+/// The pruning-at-initialisation criteria: the one list that `prune --method`, the claims, the help text and the contract tests read.
+public enum PruningCatalog {
+    /// Every criterion, in the order listings use.
+    public static let all = Catalogue<any PruningScore.Type>(kind: "pruning score", [
+        RandomScore.self,
+        MagnitudeScore.self,
+        SNIPScore.self,
+        GraSPScore.self,
+        SynFlowScore.self,
+        ReverseGraSPScore.self,
+    ]) { $0.name }
+
+    /// The criterion called `name`, configured from `--set` overrides; a key it does not declare is bad input.
+    public static func score(named name: String, overrides: [String: String] = [:]) throws(InputError) -> any PruningScore {
+        try scores([all.named(name)], overrides: overrides).scores[0]
+    }
+
+    /// The criteria named in `list` (comma-separated, or `all`), each configured from the shared `--set` overrides.
+    ///
+    /// Every override must be declared by at least one selected criterion, so a misspelt or
+    /// inapplicable key is an error rather than silently ignored. The returned values are the
+    /// union of the selected criteria's resolved parameters (criteria that share a name, such as
+    /// GraSP and reverse-GraSP's `temperature`, resolve it from the same override).
+    public static func scores(_ list: String, overrides: [String: String] = [:]) throws(InputError) -> (scores: [any PruningScore], parameters: ParameterValues) {
+        try scores(all.list(list.lowercased()), overrides: overrides)
+    }
+
+    /// The given criteria configured from the shared overrides (see `scores(_:overrides:)`).
+    public static func scores(_ types: [any PruningScore.Type], overrides: [String: String]) throws(InputError) -> (scores: [any PruningScore], parameters: ParameterValues) {
+        var declared = Set<String>(), names = [String]()
+        for t in types {
+            names.append(t.name)
+            for p in t.parameters { declared.insert(p.name) }
+        }
+        for key in overrides.keys.sorted() where !declared.contains(key) {
+            let names = names.joined(separator: ", ")
+            let known = declared.sorted()
+            throw InputError("--set \(key): no selected pruning score (\(names)) has a parameter '\(key)'"
+                             + (known.isEmpty ? " (they take none)" : " (known: \(known.joined(separator: ", ")))"))
+        }
+        var out = [any PruningScore](), merged = [String: ParameterValue]()
+        for t in types {
+            let values = try ParameterValues(resolving: t.parameters, overrides: overrides, owner: "pruning score '\(t.name)'", ignoreUnknown: true)
+            out.append(t.init(parameters: values))
+            merged.merge(values.values) { a, _ in a }
+        }
+        return (out, ParameterValues(merged))
+    }
+}
+
+/// Declared defaults as values, for code paths that take no overrides (library defaults, benchmarks).
+public enum ParameterDefaults {
+    /// Each parameter's default in `mode`; derived defaults are left out (the component supplies them).
+    public static func values(_ declared: [Parameter], mode: RunMode = .standard) -> ParameterValues {
+        var out = [String: ParameterValue]()
+        for p in declared { if let v = p.defaultValue(in: mode) { out[p.name] = v } }
+        return ParameterValues(out)
+    }
+}
+
+/// The shared iterative schedule: prune to d^{k/n} in round k of n, re-scoring the survivors each round.
+public enum IterativePruning {
+    /// Masks at `density` after `rounds` prune–rescore rounds of `score` (exponential density schedule).
+    public static func masks(_ score: any PruningScore, _ context: PruningContext, density: Double, rounds: Int) throws -> [Matrix] {
+        guard rounds >= 1 else { throw SparseNetsError("\(score.name) needs at least one pruning round") }
+        var ctx = context
+        var masks = ctx.network.masks
+        for k in 1...rounds {
+            let dk = pow(density, Double(k) / Double(rounds))
+            masks = try GlobalThreshold.keep(density: dk, scores: try score.scores(ctx), within: masks)
+            try ctx.network.setMasks(masks)
+        }
+        return masks
     }
 }
 
@@ -100,23 +191,6 @@ public enum GlobalThreshold {
 
 /// Pruning a network in place with a criterion.
 public enum Pruning {
-    /// The criteria `workbench prune --method` knows, by name.
-    public static let registry: [String: any PruningScore] = [
-        "random": RandomScore(), "magnitude": MagnitudeScore(), "snip": SNIPScore(),
-        "grasp": GraSPScore(), "reverse-grasp": ReverseGraSPScore(), "synflow": SynFlowScore(),
-    ]
-
-    /// Names in a stable order for help and error messages.
-    public static let methodNames = ["random", "magnitude", "snip", "grasp", "synflow", "reverse-grasp"]
-
-    /// The criterion called `name`, or a one-line error listing the known ones.
-    public static func method(named name: String) throws(SparseNetsError) -> any PruningScore {
-        guard let m = registry[name] else {
-            throw SparseNetsError("unknown pruning method '\(name)' (known: \(methodNames.joined(separator: ", ")))")
-        }
-        return m
-    }
-
     /// Applies `score`'s masks at `density` to `network` (weights outside the mask become zero).
     public static func prune(_ network: inout MaskedNetwork, with score: any PruningScore, density: Double,
                              batch: TrainingData, stream: RandomStream) throws {

@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import LinearAlgebra
 import Randomness
@@ -21,6 +22,20 @@ public enum LearningRateSchedule: Sendable, Equatable {
             return base * pow(factor, Double(epoch / max(every, 1)))
         case .cosine:
             return base * 0.5 * (1 + cos(Double.pi * Double(t) / Double(max(total, 1))))
+        }
+    }
+
+    /// Parses `cosine`, `constant` or `step:EVERY:FACTOR` (EVERY ≥ 1 epochs, FACTOR > 0).
+    public static func parse(_ text: String) throws(SparseNetsError) -> LearningRateSchedule {
+        switch text {
+        case "cosine": return .cosine
+        case "constant": return .constant
+        default:
+            let parts = text.split(separator: ":").map(String.init)
+            guard parts.count == 3, parts[0] == "step", let every = Int(parts[1]), let factor = Double(parts[2]), every >= 1, factor > 0, factor.isFinite else {
+                throw SparseNetsError("schedule '\(text)' must be cosine, constant or step:EVERY:FACTOR with EVERY ≥ 1 and FACTOR > 0")
+            }
+            return .step(everyEpochs: every, factor: factor)
         }
     }
 }
@@ -64,8 +79,43 @@ public struct TrainingRecipe: Sendable, Equatable {
         self.optimizer = optimizer
     }
 
-    /// The digits recipe of the prototype: SGD momentum 0.9, batch 32, lr 0.05 cosine, 40 epochs, no weight decay.
-    public static let digits = TrainingRecipe(epochs: 40, batchSize: 32, optimizer: SGDConfiguration(learningRate: 0.05, momentum: 0.9))
+    /// The recipe's settings and the pruning batch's size, declared once: `prune`'s flags and the claims' parameters read them.
+    ///
+    /// The defaults are the prototype's digits recipe: SGD with momentum 0.9 (heavy-ball), batch
+    /// 32, lr 0.05 on a cosine schedule, 40 epochs, no weight decay, 10 pruning samples per class.
+    public static let parameters: [Parameter] = [
+        .int("epochs", 40, 0...10_000, "training epochs"),
+        .int("batch-size", 32, 1...1_000_000, "minibatch size"),
+        .real("lr", 0.05, .positive, "base learning rate"),
+        .real("momentum", 0.9, .real(lower: 0, upper: 1, lowerOpen: false, upperOpen: true), "SGD momentum"),
+        .flag("nesterov", false, "Nesterov momentum instead of heavy-ball"),
+        .real("weight-decay", 0, .nonNegative, "L2 weight decay"),
+        .text("schedule", "cosine", "learning-rate schedule: cosine, constant, or step:EVERY:FACTOR (e.g. step:10:0.1)"),
+        .int("per-class", 10, 1...10_000, "pruning-batch samples per class (SNIP, GraSP)"),
+    ]
+
+    /// The declared parameter called `name` (a name not in `parameters` is a programming error).
+    public static func parameter(_ name: String) -> Parameter {
+        guard let p = parameters.first(where: { $0.name == name }) else { preconditionFailure("no recipe parameter '\(name)'") }
+        return p
+    }
+
+    /// The recipe from resolved `parameters` values; `epochs` replaces the `epochs` value (a claim that names it differently).
+    public init(parameters v: ParameterValues, epochs: Int? = nil) throws(SparseNetsError) {
+        self.init(epochs: epochs ?? v.int("epochs"), batchSize: v.int("batch-size"),
+                  optimizer: SGDConfiguration(learningRate: v.real("lr"), momentum: v.real("momentum"), nesterov: v.flag("nesterov"),
+                                              weightDecay: v.real("weight-decay"), schedule: try LearningRateSchedule.parse(v.string("schedule"))))
+        try validate()
+    }
+
+    /// The recipe at the declared defaults (the prototype's digits recipe).
+    public static let digits: TrainingRecipe = {
+        do { return try TrainingRecipe(parameters: ParameterDefaults.values(parameters)) }
+        catch { preconditionFailure("the declared recipe defaults do not build a recipe: \(error)") }
+    }()
+
+    /// Pruning-batch samples per class at the declared default.
+    public static var defaultPruningPerClass: Int { ParameterDefaults.values(parameters).int("per-class") }
 
     /// Throws a one-line error for non-positive sizes or rates.
     public func validate() throws(SparseNetsError) {
@@ -161,12 +211,24 @@ public struct Evaluation: Sendable, Equatable {
     public var accuracy: Double
 }
 
+/// What a training run produced: per-epoch metrics and, when it blew up, where.
+public struct TrainingOutcome: Sendable {
+    /// Metrics of every completed epoch.
+    public var history: [EpochMetrics]
+    /// The first non-finite training loss or weight, if any; training stops there.
+    public var divergence: Divergence?
+}
+
 /// Minibatch SGD on a masked network: seeded data order, masked gradients, masked weights kept exactly zero.
 public enum Trainer {
     /// Trains `network` in place and returns per-epoch metrics; `stream` fixes the data order (the same stream gives the same order whatever the mask).
+    ///
+    /// A non-finite minibatch loss, or a non-finite weight or bias at the end of an epoch, stops
+    /// training and is reported as a `Divergence` of `component` at that epoch, never passed off as a result.
     @discardableResult
     public static func train(_ network: inout MaskedNetwork, on data: TrainingData, recipe: TrainingRecipe, stream: RandomStream,
-                             hooks: [any TrainingHook] = [], progress: ((Int, Int) -> Void)? = nil) throws -> [EpochMetrics] {
+                             hooks: [any TrainingHook] = [], component: String = "training",
+                             progress: ((Int, Int) -> Void)? = nil) throws -> TrainingOutcome {
         try recipe.validate()
         guard data.dimension == network.inputSize else {
             throw SparseNetsError("the data have \(data.dimension) features but the network expects \(network.inputSize)")
@@ -189,7 +251,10 @@ public enum Trainer {
             for s in 0..<stepsPerEpoch {
                 let cols = perm[(s * bs)..<min((s + 1) * bs, n)]
                 let (loss, c) = try propagator.lossAndGradient(network, data: data.columns, labels: data.labels, columns: cols, into: &gradient)
-                guard loss.isFinite else { throw SparseNetsError("training diverged (loss \(loss)) at epoch \(epoch + 1); lower the learning rate") }
+                guard loss.isFinite else {
+                    return TrainingOutcome(history: history, divergence: Divergence(component: component, step: epoch + 1, unit: "epoch",
+                                                                                    quantity: "training loss", value: loss))
+                }
                 lossSum += loss * Double(cols.count)
                 correct += c
                 for hook in hooks { try hook.gradientComputed(step: state.step, network: network, gradient: &gradient) }
@@ -200,10 +265,14 @@ public enum Trainer {
             }
             let m = EpochMetrics(epoch: epoch + 1, trainLoss: lossSum / Double(n), trainAccuracy: Double(correct) / Double(n))
             history.append(m)
+            if let bad = network.parameters.firstNonFinite {
+                return TrainingOutcome(history: history, divergence: Divergence(component: component, step: epoch + 1, unit: "epoch",
+                                                                                quantity: "weights", value: bad))
+            }
             for hook in hooks { try hook.epochFinished(m, network: network) }
             progress?(epoch + 1, recipe.epochs)
         }
-        return history
+        return TrainingOutcome(history: history, divergence: nil)
     }
 
     /// One SGD step; weight gradients (with decay) are masked, so masked weights and their momentum stay exactly zero.

@@ -77,8 +77,8 @@ struct PruningInvariantTests {
         let (net, batch) = try Fixtures.mlp()
         let ctx = PruningContext(network: net, batch: batch, stream: RandomStream(seed: 1))
         let s = try GraSPScore.removalScores(ctx, temperature: 200).flatMap(\.storage)
-        let keep = try GraSPScore().masks(ctx, density: 0.5).flatMap(\.storage)
-        let rev = try ReverseGraSPScore().masks(ctx, density: 0.5).flatMap(\.storage)
+        let keep = try GraSPScore.withDefaults().masks(ctx, density: 0.5).flatMap(\.storage)
+        let rev = try ReverseGraSPScore.withDefaults().masks(ctx, density: 0.5).flatMap(\.storage)
         let keptMax = zip(s, keep).filter { $0.1 == 1 }.map(\.0).max() ?? 0
         let removedMin = zip(s, keep).filter { $0.1 == 0 }.map(\.0).min() ?? 0
         #expect(keptMax <= removedMin)
@@ -131,7 +131,7 @@ struct PruningRegressionTests {
 
     static func accuracies(_ method: String, density: Double) throws -> [Double] {
         let exp = PairedPruningExperiment(architecture: .mlp(hidden: [256, 256]), data: try PreparedData.digits())
-        return try seeds.map { try exp.run(method: Pruning.method(named: method), density: density, seed: $0).test.accuracy }
+        return try seeds.map { try exp.run(method: PruningCatalog.score(named: method), density: density, seed: $0).test.accuracy }
     }
 
     @Test("at 1% density SNIP, GraSP and SynFlow each beat random by ≥ 20 points on 5/5 seeds; SynFlow beats random by ≥ 30 at 0.5%")
@@ -162,7 +162,7 @@ struct PruningRegressionTests {
                 if mag.layerNonZeros[2] == 0 { outputEmptied += 1 }
                 #expect(r.disconnectedClasses.count == 10, "magnitude, seed \(seed), density \(density)")
                 var syn = base
-                try Pruning.prune(&syn, with: SynFlowScore(), density: density, batch: batch, stream: RandomStream(seed: seed))
+                try Pruning.prune(&syn, with: SynFlowScore.withDefaults(), density: density, batch: batch, stream: RandomStream(seed: seed))
                 let rs = try Connectivity.analyze(syn)
                 #expect(rs.isHealthy, "synflow, seed \(seed), density \(density): \(rs)")
             }
@@ -177,7 +177,7 @@ struct GradientFlowTests {
     @Test("GraSP's post-pruning ‖g‖² (T = 200) exceeds reverse-GraSP and random by ≥ 10× at 20% density; the first-order prediction has the right sign")
     func graspRaisesGradientNorm() throws {
         let exp = PairedPruningExperiment(architecture: .mlp(hidden: [256, 256]), data: try PreparedData.digits())
-        let study = GradientFlowStudy(experiment: exp, densities: [0.2], methods: [GraSPScore(), ReverseGraSPScore(), RandomScore()])
+        let study = GradientFlowStudy(experiment: exp, densities: [0.2], methods: try PruningCatalog.scores("grasp,reverse-grasp,random").scores)
         for seed in [1, 2] as [UInt64] {
             let rows = try study.run(seed: seed)
             let g = rows[0], rev = rows[1], ran = rows[2]

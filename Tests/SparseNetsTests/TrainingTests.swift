@@ -1,3 +1,4 @@
+import Components
 import Datasets
 import Foundation
 import LinearAlgebra
@@ -99,6 +100,72 @@ struct TrainingTests {
     }
 }
 
+@Suite("Recipe declaration, data path and divergence")
+struct RecipeAndDataTests {
+    @Test("the declared recipe defaults are the prototype's digits recipe, and every default lies in its domain")
+    func declaredRecipe() throws {
+        let r = TrainingRecipe.digits
+        #expect(r.epochs == 40 && r.batchSize == 32)
+        #expect(r.optimizer == SGDConfiguration(learningRate: 0.05, momentum: 0.9, nesterov: false, weightDecay: 0, schedule: .cosine))
+        #expect(TrainingRecipe.defaultPruningPerClass == 10)
+        for p in TrainingRecipe.parameters {
+            for mode in RunMode.allCases { if let v = p.defaultValue(in: mode) { try p.check(v) } }
+        }
+        // Overrides go through the declaration's domains.
+        let v = try ParameterValues(resolving: TrainingRecipe.parameters, overrides: ["lr": "0.1", "nesterov": "true", "schedule": "step:10:0.5"], owner: "test")
+        let custom = try TrainingRecipe(parameters: v, epochs: 3)
+        #expect(custom.epochs == 3 && custom.optimizer.learningRate == 0.1 && custom.optimizer.nesterov)
+        #expect(custom.optimizer.schedule == .step(everyEpochs: 10, factor: 0.5))
+        #expect(throws: InputError.self) { try ParameterValues(resolving: TrainingRecipe.parameters, overrides: ["momentum": "1"], owner: "test") }
+        #expect(throws: SparseNetsError.self) {
+            try TrainingRecipe(parameters: ParameterValues(resolving: TrainingRecipe.parameters, overrides: ["schedule": "linear"], owner: "test"))
+        }
+    }
+
+    @Test("PreparedData.digits is DataPolicy's split at split seed 1: the same 1078/359/360 rows as the old RandomStream(seed: 1) split")
+    func digitsSplit() throws {
+        let data = try PreparedData.digits()
+        let direct = try stratifiedSplit(BuiltinDatasets.digits(), fractions: (0.6, 0.2), stream: RandomStream(seed: 1))
+        let s = try Standardizer(fitting: direct.train)
+        #expect(data.train.columns == TrainingData(try s.apply(direct.train)).columns)
+        #expect(data.test.labels == TrainingData(try s.apply(direct.test)).labels)
+        #expect(!data.testIsValidation)
+        #expect(data.provenance.map(\.source) == ["digits"] && data.provenance[0].sha256 == nil)
+    }
+
+    @Test("a user's own split without a test file evaluates on the validation file and says so")
+    func ownSplitWithoutTest() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sparsenets-own-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let train = dir.appendingPathComponent("train.csv").path, val = dir.appendingPathComponent("val.csv").path
+        try "0,0,0\n1,1,1\n0,1,0\n1,0,1\n".write(toFile: train, atomically: true, encoding: .utf8)
+        try "0,0.5,0\n1,0.5,1\n".write(toFile: val, atomically: true, encoding: .utf8)
+        let data = try PreparedData(DataPolicy.ownSplit(train: train, validation: val))
+        #expect(data.testIsValidation)
+        #expect(data.test.labels == data.validation.labels && data.test.count == 2)
+        #expect(data.provenance.map(\.role) == ["train", "validation"])
+        #expect(data.provenance.allSatisfy { $0.sha256?.count == 64 })
+    }
+
+    @Test("a learning rate of 1e6 makes training diverge: reported as a Divergence at epoch 1, not thrown, not silent")
+    func divergence() throws {
+        let data = try PreparedData.digits()
+        let v = try ParameterValues(resolving: TrainingRecipe.parameters, overrides: ["lr": "1e6", "epochs": "3"], owner: "test")
+        let exp = PairedPruningExperiment(architecture: .mlp(hidden: [32]), data: data, recipe: try TrainingRecipe(parameters: v))
+        let r = try exp.run(method: try PruningCatalog.score(named: "random"), density: 0.5, seed: 1, component: "random seed 1")
+        let d = try #require(r.divergence)
+        #expect(d.component == "random seed 1" && d.step == 1 && d.unit == "epoch" && d.quantity == "training loss")
+        #expect(!d.value.isFinite)
+        #expect(r.history.count < 3)
+        // The digits recipe itself does not diverge.
+        let ok = try PairedPruningExperiment(architecture: .mlp(hidden: [32]), data: data,
+                                             recipe: TrainingRecipe(epochs: 2, batchSize: 32, optimizer: TrainingRecipe.digits.optimizer))
+            .run(method: nil, density: 1, seed: 1)
+        #expect(ok.divergence == nil && ok.history.count == 2)
+    }
+}
+
 @Suite("Bad input is a thrown one-line error")
 struct BadInputTests {
     @Test("network specs that do not parse, zero widths", arguments: ["mlp:300,,100", "mlp:0", "mlp:300,abc", "resnet:3", "cnn:", "cnn:8:maxpool", "mlp:-3", ""])
@@ -135,7 +202,7 @@ struct BadInputTests {
         #expect(throws: SparseNetsError.self) {
             try MaskedNetwork(.cnn(channels: [4], pooling: true), inputSize: 30, classCount: 3, stream: RandomStream(seed: 1))
         }
-        #expect(throws: SparseNetsError.self) { try Pruning.method(named: "lottery") }
+        #expect(throws: InputError.self) { try PruningCatalog.score(named: "lottery") }
         let bad = TrainingRecipe(epochs: 1, batchSize: 0, optimizer: SGDConfiguration(learningRate: 0.1))
         #expect(throws: SparseNetsError.self) { try bad.validate() }
         let bad2 = TrainingRecipe(epochs: 1, batchSize: 8, optimizer: SGDConfiguration(learningRate: -1))
@@ -148,7 +215,7 @@ struct BadInputTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("sparsenets-bad-labels-\(getpid()).csv")
         try "1.0,2.0,0\n3.0,4.0,1.5\n".write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }
-        #expect(throws: (any Error).self) { try DataSource.load(url.path) }
-        do { _ = try DataSource.load(url.path) } catch { #expect(String(describing: error).contains(":2:")) }
+        #expect(throws: DatasetError.self) { try DataLoader.load(url.path) }
+        do { _ = try DataLoader.load(url.path) } catch { #expect(String(describing: error).contains(":2:")) }
     }
 }

@@ -14,6 +14,20 @@ import Testing
             ["prune", "--data", "mnist-on-the-moon"],
             ["prune", "--lr", "0"],
             ["prune", "--lr", "-0.1"],
+            ["prune", "--momentum", "1"],
+            ["prune", "--schedule", "step:0:0.1"],
+            // The per-score flags are gone: score parameters are --set only, and must belong to a selected score.
+            ["prune", "--temperature", "100"],
+            ["prune", "--synflow-rounds", "50"],
+            ["prune", "--method", "snip", "--set", "temperature=100"],
+            ["prune", "--method", "grasp", "--set", "rounds=50"],
+            ["prune", "--method", "grasp", "--set", "temperature=0"],
+            ["prune", "--set", "temperature"],
+            ["prune", "--train", "a.csv"],
+            ["prune", "--test", "a.csv"],
+            ["prune", "--data", "digits", "--train", "a.csv", "--validation", "b.csv"],
+            ["prune", "--method", "grasp,snip", "--spy-layer", "2"],
+            ["prune", "--spy-layer", "4"],
         ]
         for args in cases {
             let r = try WorkbenchProcess.run(args + ["--quiet", "--epochs", "1"])
@@ -31,6 +45,74 @@ import Testing
         let r2 = try WorkbenchProcess.run(["prune", "--data", "ragged.csv", "--quiet", "--epochs", "1"], in: ragged)
         #expect(r2.status == 2)
         #expect(r2.stderr.contains("ragged.csv:3:"), "\(r2.stderr)")
+    }
+
+    /// Three separable classes in four features, `n` rows.
+    static func rows(_ n: Int, shift: Double = 0) -> String {
+        var out = ""
+        for i in 0..<n {
+            let y = i % 3
+            var cells = [String]()
+            for j in 0..<4 {
+                let jitter: Double = 0.1 * Double((i * 7 + j * 3) % 5)
+                cells.append(String(Double(y) + jitter + shift))
+            }
+            out += cells.joined(separator: ",") + ",\(y)\n"
+        }
+        return out
+    }
+
+    @Test func ownSplitFilesAreRecordedWithTheirDigestsAndBadOnesNamePosition() throws {
+        let dir = try WorkbenchProcess.directory(with: Self.rows(60), named: "train.csv")
+        try Self.rows(30, shift: 0.05).write(to: dir.appendingPathComponent("val.csv"), atomically: true, encoding: .utf8)
+        try Self.rows(30, shift: -0.05).write(to: dir.appendingPathComponent("test.csv"), atomically: true, encoding: .utf8)
+        try "1,2,3,4,0\n1,2,x,4,1\n".write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let base = ["prune", "--net", "mlp:8", "--method", "snip", "--sparsity", "0.5", "--epochs", "3", "--quiet"]
+
+        let withTest = try WorkbenchProcess.run(base + ["--train", "train.csv", "--validation", "val.csv", "--test", "test.csv", "--json"], in: dir)
+        #expect(withTest.status == 0, "\(withTest.stderr)")
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(withTest.stdout.utf8)) as? [String: Any])
+        #expect(record["schema"] as? String == "workbench.prune/2")
+        #expect(record["evaluatedOn"] as? String == "test")
+        #expect(record["samples"] as? [Int] == [60, 30, 30])
+        let data = try #require(record["data"] as? [[String: Any]])
+        #expect(data.map { $0["role"] as? String } == ["train", "validation", "test"])
+        #expect(data.map { $0["source"] as? String } == ["train.csv", "val.csv", "test.csv"])
+        #expect(data.allSatisfy { ($0["sha256"] as? String)?.count == 64 })
+
+        let noTest = try WorkbenchProcess.run(base + ["--train", "train.csv", "--validation", "val.csv", "--ascii"], in: dir)
+        #expect(noTest.status == 0, "\(noTest.stderr)")
+        #expect(noTest.stdout.contains("no --test file"), "\(noTest.stdout)")
+
+        for args in [["--train", "train.csv", "--validation", "bad.csv"], ["--train", "bad.csv", "--validation", "val.csv"]] {
+            let r = try WorkbenchProcess.run(base + args, in: dir)
+            #expect(r.status == 2)
+            #expect(r.errorLines.count == 1 && r.stderr.contains("bad.csv:2:3"), "\(r.stderr)")
+        }
+    }
+
+    @Test func scoreParametersAreSetWithSetAndRecorded() throws {
+        let r = try WorkbenchProcess.run(["prune", "--method", "grasp,synflow", "--sparsity", "0.9", "--seeds", "1", "--epochs", "1",
+                                          "--set", "temperature=100", "--set", "rounds=50", "--json", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let parameters = try #require(record["parameters"] as? [String: Any])
+        #expect(parameters["temperature"] as? Double == 100 && parameters["rounds"] as? Int == 50)
+        #expect(parameters["epochs"] as? Int == 1 && parameters["lr"] as? Double == 0.05 && parameters["per-class"] as? Int == 10)
+        #expect(parameters["method"] as? String == "grasp,synflow")
+    }
+
+    @Test func divergingTrainingIsRecordedAndExitsOne() throws {
+        let dir = try WorkbenchProcess.directory(with: "", named: "placeholder")
+        let r = try WorkbenchProcess.run(["prune", "--method", "grasp", "--sparsity", "0.5", "--lr", "1e6", "--epochs", "2", "--ascii", "--quiet"], in: dir)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("grasp at sparsity 0.5, seed 1 diverged at epoch 1: training loss"), "\(r.stderr)")
+        #expect(r.stdout.contains("diverged:"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("results").path)
+        let file = try #require(files.first { $0.hasPrefix("prune-") && $0.hasSuffix(".json") })
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("results/\(file)"))) as? [String: Any])
+        let divergences = try #require(record["divergences"] as? [[String: Any]])
+        #expect(divergences.count == 1 && divergences[0]["quantity"] as? String == "training loss" && divergences[0]["step"] as? Int == 1)
     }
 
     @Test func pruneReportsLayerCollapseAndDisconnectedClasses() throws {

@@ -1,3 +1,4 @@
+import Components
 import LinearAlgebra
 
 /// GraSP (Wang, Zhang, Grosse, 2020): remove the weights whose removal least reduces, or most raises, the gradient norm.
@@ -8,12 +9,19 @@ import LinearAlgebra
 /// removes the LARGEST S. As a keep-score (larger = keep) this is θ ⊙ Hg. The paper normalises S
 /// by |Σ S|, a positive factor that does not change the ranking.
 public struct GraSPScore: PruningScore {
-    /// Softmax temperature (200 in the paper).
+    public static let name = "grasp"
+    public static let summary = "keep the weights whose removal most raises the gradient norm (largest θ ⊙ Hg)"
+    public static let parameters: [Parameter] = [
+        .real("temperature", 200, .positive, "softmax temperature T of the loss behind g and Hg (200 in the paper)"),
+    ]
+
+    /// Softmax temperature.
     public var temperature: Double
 
     /// The criterion at temperature T.
-    public init(temperature: Double = 200) { self.temperature = temperature }
-    public var name: String { "grasp" }
+    public init(temperature: Double) { self.temperature = temperature }
+    /// The criterion at the resolved `temperature`.
+    public init(parameters: ParameterValues) { temperature = parameters.real("temperature") }
 
     public func scores(_ context: PruningContext) throws -> [Matrix] {
         let s = try Self.removalScores(context, temperature: temperature)

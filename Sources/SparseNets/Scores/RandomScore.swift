@@ -1,10 +1,14 @@
+import Components
 import LinearAlgebra
 
 /// Random pruning: i.i.d. Gaussian scores, so every layer keeps the global density in expectation.
 public struct RandomScore: PruningScore {
-    /// The criterion.
-    public init() {}
-    public var name: String { "random" }
+    public static let name = "random"
+    public static let summary = "keep weights at random (i.i.d. Gaussian scores)"
+    public static let parameters: [Parameter] = []
+
+    /// The criterion (it takes no parameters).
+    public init(parameters: ParameterValues = ParameterValues()) {}
 
     public func scores(_ context: PruningContext) throws -> [Matrix] {
         let s = context.stream.split("random-score")

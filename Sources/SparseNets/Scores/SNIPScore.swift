@@ -1,10 +1,14 @@
+import Components
 import LinearAlgebra
 
 /// SNIP (Lee et al., 2019): connection sensitivity |θ ⊙ g| = |∂L/∂m| at m = 1, with g the gradient of the mean loss over the pruning batch.
 public struct SNIPScore: PruningScore {
-    /// The criterion.
-    public init() {}
-    public var name: String { "snip" }
+    public static let name = "snip"
+    public static let summary = "keep the largest connection sensitivity |θ ⊙ ∂L/∂θ| on the pruning batch"
+    public static let parameters: [Parameter] = []
+
+    /// The criterion (it takes no parameters).
+    public init(parameters: ParameterValues = ParameterValues()) {}
 
     public func scores(_ context: PruningContext) throws -> [Matrix] {
         let net = context.network, batch = context.batch

@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import LinearAlgebra
 
@@ -8,12 +9,19 @@ import LinearAlgebra
 /// weights each round; because R is homogeneous of degree 1 in each layer's weights, every
 /// layer's scores sum to R, which is what keeps SynFlow from emptying a layer.
 public struct SynFlowScore: PruningScore {
-    /// Number of prune–rescore rounds (100 in the paper).
+    public static let name = "synflow"
+    public static let summary = "data-free, iterative: keep the largest synaptic saliency |θ ⊙ ∂R/∂θ|, re-scored over rounds"
+    public static let parameters: [Parameter] = [
+        .int("rounds", 100, 1...10_000, "SynFlow prune–rescore rounds (100 in the paper)"),
+    ]
+
+    /// Number of prune–rescore rounds.
     public var rounds: Int
 
     /// The criterion with `rounds` rounds.
-    public init(rounds: Int = 100) { self.rounds = rounds }
-    public var name: String { "synflow" }
+    public init(rounds: Int) { self.rounds = rounds }
+    /// The criterion with the resolved number of `rounds`.
+    public init(parameters: ParameterValues) { rounds = parameters.int("rounds") }
 
     /// One round's scores on the network as masked now.
     public func scores(_ context: PruningContext) throws -> [Matrix] {
@@ -32,15 +40,8 @@ public struct SynFlowScore: PruningScore {
         return (s, r)
     }
 
+    /// `rounds` rounds of the shared iterative schedule.
     public func masks(_ context: PruningContext, density: Double) throws -> [Matrix] {
-        guard rounds >= 1 else { throw SparseNetsError("SynFlow needs at least one round") }
-        var net = context.network
-        var masks = net.masks
-        for k in 1...rounds {
-            let dk = pow(density, Double(k) / Double(rounds))
-            masks = try GlobalThreshold.keep(density: dk, scores: try Self.saliency(net).scores, within: masks)
-            try net.setMasks(masks)
-        }
-        return masks
+        try IterativePruning.masks(self, context, density: density, rounds: rounds)
     }
 }
