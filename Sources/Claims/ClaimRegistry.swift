@@ -9,7 +9,7 @@ public enum ClaimRegistry {
         // TODO(port) GreedyDecayClaim(),
         // TODO(port) GreedyRateClaim(),
         // TODO(port) GraspGradientFlowClaim(),
-        // TODO(port) BilevelComplexityClaim(),
+        BilevelComplexityClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.
