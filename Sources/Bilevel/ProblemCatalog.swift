@@ -69,6 +69,7 @@ public struct ProblemData: Sendable {
 
 /// A built problem: the instance, the parameter values it was built with, and its data.
 public struct ProblemInstance: Sendable {
+    /// The instance the solvers run on.
     public var problem: any BilevelProblem
     /// The problem's parameters in force (what the record's `problemParameters` holds).
     public var parameters: ParameterValues
