@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import Randomness
 
@@ -7,18 +8,23 @@ import Randomness
 public struct AIDCG: BilevelSolver {
     public static let name = "aid-cg"
     public static let summary = "AID-CG: deterministic implicit differentiation with conjugate gradients (reference)"
-    static let alpha = SolverParameter("alpha", 0.2, .positive, "x step α", upperStep: true)
-    static let beta = SolverParameter("beta", 0, .positive, "inner y step β (default 1/L)")
-    static let inner = SolverParameter("T", 10, .integer(atLeast: 1), "inner gradient steps per outer step")
-    static let cg = SolverParameter("cg", 10, .integer(atLeast: 1), "CG iterations per outer step")
-    public static let parameters = [alpha, beta, inner, cg]
+    public static let derivedParameters = [
+        DerivedParameter("alpha", .xStep(0.2), .positive, "x step α"),
+        DerivedParameter("beta", .overSmoothness(1), .positive, "inner y step β"),
+    ]
+    public static let fixedParameters: [Parameter] = [
+        .count("T", 10, "inner gradient steps per outer step"),
+        .count("cg", 10, "CG iterations per outer step"),
+    ]
 
+    public let values: ParameterValues
     let a: Double, b: Double, t: Int
     let solver: ConjugateGradient
 
-    public init(settings s: SolverSettings) throws(BilevelError) {
-        a = try s.value(Self.alpha); b = try s.value(Self.beta, default: 1 / s.lowerSmoothness); t = try s.int(Self.inner)
-        solver = try ConjugateGradient(iterations: try s.int(Self.cg))
+    public init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError) {
+        self.values = values
+        a = values.real("alpha"); b = values.real("beta"); t = values.int("T")
+        solver = try ConjugateGradient(iterations: values.int("cg"))
     }
 
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
@@ -38,7 +44,7 @@ public struct AIDCG: BilevelSolver {
         } while recorder.observe(x, y)
     }
 
-    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: Double] {
-        ["cg": max(10, (Prescription.kappa(problem).squareRoot() * log(10 / epsilon)).rounded(.up))]
+    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: ParameterValue] {
+        ["cg": .int(Int(max(10, min(1e9, (Prescription.kappa(problem).squareRoot() * log(10 / epsilon)).rounded(.up)))))]
     }
 }

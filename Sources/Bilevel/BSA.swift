@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import Randomness
 
@@ -10,20 +11,27 @@ import Randomness
 public struct BSA: BilevelSolver {
     public static let name = "bsa"
     public static let summary = "BSA: growing inner loop, random-truncation Neumann, O(ε^-2) f / O(ε^-3) g calls (Ghadimi & Wang 2018)"
-    static let alpha = SolverParameter("alpha", 0.2, .positive, "x step α; α_k = α/√(k+1)", upperStep: true)
-    static let beta = SolverParameter("beta", 0, .positive, "inner y step β (default 0.6/L)")
-    static let t0 = SolverParameter("T0", 1, .positive, "inner loop length T_k = ⌈T₀√(k+1)⌉")
-    static let tMax = SolverParameter("Tmax", 20, .integer(atLeast: 1), "cap on the inner loop length")
-    static let batch = SolverParameter("batch", 1, .integer(atLeast: 1), "minibatch size")
-    public static let parameters = [alpha, beta, t0, tMax, batch] + NeumannParameters.all
+    public static let derivedParameters = [
+        DerivedParameter("alpha", .xStep(0.2), .positive, "x step α; α_k = α/√(k+1)"),
+        DerivedParameter("beta", .overSmoothness(0.6), .positive, "inner y step β"),
+        NeumannParameters.eta,
+    ]
+    public static let fixedParameters: [Parameter] = [
+        .real("T0", 1, .positive, "inner loop length T_k = ⌈T₀√(k+1)⌉"),
+        .count("Tmax", 20, "cap on the inner loop length"),
+        .count("batch", 1, "minibatch size"),
+        NeumannParameters.terms, NeumannParameters.hessianBatch,
+    ]
 
+    public let values: ParameterValues
     let a: Double, b: Double, tStart: Double, cap: Int, bs: Int
     let neumann: NeumannEstimator
 
-    public init(settings s: SolverSettings) throws(BilevelError) {
-        a = try s.value(Self.alpha); b = try s.value(Self.beta, default: 0.6 / s.lowerSmoothness)
-        tStart = try s.value(Self.t0); cap = try s.int(Self.tMax); bs = try s.batch(Self.batch)
-        neumann = try NeumannParameters.make(s, randomTruncation: true)
+    public init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError) {
+        self.values = values
+        a = values.real("alpha"); b = values.real("beta")
+        tStart = values.real("T0"); cap = values.int("Tmax"); bs = try batchSize(values, "batch", problem)
+        neumann = try NeumannParameters.make(values, problem, randomTruncation: true)
     }
 
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {

@@ -1,21 +1,26 @@
+import Components
+import Datasets
 import LinearAlgebra
 
 /// Why a bilevel run could not start or finish; `description` is one line for the CLI.
 public enum BilevelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A user-supplied option is outside its domain (non-positive step, Q < 1, batch too large, …).
     case invalidOption(String)
-    /// An unknown algorithm or problem name, with the known ones.
-    case unknownName(kind: String, name: String, known: [String])
     /// A numerical step failed (e.g. the lower-level Hessian is not positive definite).
     case numerical(String)
 
     public var description: String {
         switch self {
         case .invalidOption(let m): return m
-        case .unknownName(let kind, let name, let known): return "unknown \(kind) '\(name)' (known: \(known.joined(separator: ", ")))"
         case .numerical(let m): return m
         }
     }
+
+    /// Bad input found by the shared machinery (parameter domains, catalogue names): its one line.
+    public init(_ error: InputError) { self = .invalidOption(error.description) }
+
+    /// A data file that could not be loaded or split: its one line names file, line and column.
+    public init(_ error: DatasetError) { self = .invalidOption(error.description) }
 
     /// Wraps a LAPACK failure with what was being computed.
     static func lapack(_ e: LinearAlgebraError, _ what: String) -> BilevelError { .numerical("\(what): \(e.description)") }

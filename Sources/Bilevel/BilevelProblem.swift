@@ -7,6 +7,9 @@ public enum ProblemMetric: String, Sendable, Codable {
     case gradientNormSquared = "grad_phi_norm_sq"
     /// The full upper-level (validation) loss f(x, y) at the current iterate.
     case validationLoss = "validation_loss"
+
+    /// The quantity in words, for plots and divergence reports.
+    public var symbol: String { self == .gradientNormSquared ? "‖∇Φ‖²" : "validation loss" }
 }
 
 /// A stochastic bilevel problem min_x Φ(x) = f(x, y*(x)), y*(x) = argmin_y g(x, y).
@@ -71,8 +74,6 @@ public protocol BilevelProblem: Sendable {
 
 extension BilevelProblem {
     public func drawHessianBatch(size: Int, stream: RandomStream) -> Minibatch { drawBatch(size: size, stream: stream) }
-
-    public var upperStepScale: Double { 1 }
 
     /// The full-population batch (exact oracles).
     public var fullBatch: Minibatch { Minibatch(size: 1, isFull: true) }

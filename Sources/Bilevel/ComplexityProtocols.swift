@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import Randomness
 import Statistics
@@ -84,19 +85,30 @@ public struct ProtocolB: Sendable {
         self.budgetFactor = budgetFactor
     }
 
-    /// The VRBO overrides for one ε.
-    public func overrides(_ epsilon: Double) -> [String: Double] {
-        let root = (1 / epsilon.squareRoot()).rounded(.up)
-        return ["S1": (bigBatchConstant / epsilon).rounded(.up), "S2": root, "q": root, "m": Double(innerSteps),
-                "alpha": alpha, "beta": beta, "Q": Double(neumannTerms)]
+    /// The big batch S₁ = ⌈c/ε⌉.
+    public func bigBatch(_ epsilon: Double) -> Int { Int(min(1e12, (bigBatchConstant / epsilon).rounded(.up))) }
+
+    /// The inner batch and refresh period q = S₂ = ⌈ε^-½⌉.
+    public func innerBatch(_ epsilon: Double) -> Int { Int(min(1e12, (1 / epsilon.squareRoot()).rounded(.up))) }
+
+    /// The VRBO settings for one ε, as `--set` would give them.
+    public func overrides(_ epsilon: Double) -> [String: String] {
+        let root = String(innerBatch(epsilon))
+        return ["S1": String(bigBatch(epsilon)), "S2": root, "q": root, "m": String(innerSteps),
+                "alpha": ParameterValue.real(alpha).description, "beta": ParameterValue.real(beta).description, "Q": String(neumannTerms)]
+    }
+
+    /// The settings in words, for records: the ε-dependent sizes as formulas and the fixed values.
+    public var settingsSummary: String {
+        "S1 = ⌈\(ParameterValue.real(bigBatchConstant))/ε⌉, S2 = q = ⌈ε^-½⌉, alpha = \(ParameterValue.real(alpha)), beta = \(ParameterValue.real(beta)), m = \(innerSteps), Q = \(neumannTerms)"
     }
 
     /// Calls to reach running mean ≤ ε from (x₀, y₀), or nil when the budget ran out or the run diverged.
     public func hittingCalls(_ epsilon: Double, problem: any BilevelProblem, x0: [Double], y0: [Double], stream: RandomStream) throws(BilevelError) -> Double? {
-        let solver = try SolverCatalog.make("vrbo", overrides: overrides(epsilon), problem: problem)
+        let solver = try VRBO.make(overrides(epsilon), problem: problem)
         let oracles = CountingOracles(problem)
         let budget = Int(min(4e9, budgetFactor * pow(epsilon, -1.5)))
-        let recorder = Recorder(problem: problem, oracles: oracles, budget: budget, policy: .everyIteration)
+        let recorder = Recorder(problem: problem, oracles: oracles, budget: budget, policy: .everyIteration, component: VRBO.name)
         recorder.stopWhenRunningMeanBelow = epsilon
         var x = x0, y = y0
         recorder.start(x, y)
@@ -106,9 +118,10 @@ public struct ProtocolB: Sendable {
 
     /// A stationary point of Φ found by AID-CG (deterministic), refined until ‖∇Φ‖² ≤ 1e-20 or 20 000 steps.
     public static func stationaryPoint(_ problem: any BilevelProblem) throws(BilevelError) -> [Double] {
-        let solver = try SolverCatalog.make("aid-cg", problem: problem)
+        let solver = try AIDCG.make(problem: problem)
         let oracles = CountingOracles(problem)
-        let recorder = Recorder(problem: problem, oracles: oracles, budget: .max, maxIterations: 20_000, policy: .logSpaced(perDecade: 1))
+        let recorder = Recorder(problem: problem, oracles: oracles, budget: .max, maxIterations: 20_000, policy: .logSpaced(perDecade: 1),
+                                component: AIDCG.name)
         var x = problem.initialX, y = problem.initialY
         recorder.start(x, y)
         recorder.stopWhenRunningMeanBelow = nil

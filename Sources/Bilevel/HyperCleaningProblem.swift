@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import Datasets
 import LinearAlgebra
@@ -9,7 +10,6 @@ import Randomness
 /// x_i is the logit of sample i's weight σ(x_i); y = W (classes × features, bias last, row-major);
 /// g = (1/n) Σ σ(x_i) ℓ_i(W) + C‖W‖², f = clean validation cross-entropy.
 public struct HyperCleaningProblem: BilevelProblem {
-    public let name = "hyper-cleaning"
     public var xDimension: Int { trainCount }
     public var yDimension: Int { classCount * featureCount }
     public var lowerSampleCount: Int? { trainCount }
@@ -19,8 +19,6 @@ public struct HyperCleaningProblem: BilevelProblem {
     public let lowerSmoothness: Double
     public let lowerStrongConvexity: Double
     public let metric = ProblemMetric.validationLoss
-    /// Each sample weight's hypergradient is O(1/n): x steps 100× the quadratic's.
-    public var upperStepScale: Double { 100 }
     /// Ridge weight C of the lower level.
     public let ridge: Double
     /// Which training labels were corrupted (for reports: good weights should be low there).
@@ -74,16 +72,19 @@ public struct HyperCleaningProblem: BilevelProblem {
         lowerStrongConvexity = 2 * ridge
     }
 
-    /// The standard instance: stratified 60/20 split, standardised, training part capped at `trainLimit` rows.
-    public static func make(from data: LabeledDataset, stream: RandomStream, trainLimit: Int = 300, corruption: Double = 0.3,
-                            ridge: Double = 0.05) throws(BilevelError) -> HyperCleaningProblem {
-        try requireAtLeast(trainLimit, 2, "hyper-cleaning training rows")
-        var (train, validation) = try RealData.split(data, stream: stream)
-        if train.count > trainLimit {
-            train = train.subset(stream.split("subset").sample(trainLimit, from: train.count), name: train.name)
-        }
-        if validation.count > 2 * trainLimit {
-            validation = validation.subset(stream.split("subset-val").sample(2 * trainLimit, from: validation.count), name: validation.name)
+    /// An instance on `train` and `validation`, subsampled (seeded by `stream`) to at most `trainLimit` training and
+    /// twice that many validation rows; a nil limit keeps every row.
+    public static func make(train: LabeledDataset, validation: LabeledDataset, stream: RandomStream, trainLimit: Int?,
+                            corruption: Double = 0.3, ridge: Double = 0.05) throws(BilevelError) -> HyperCleaningProblem {
+        var train = train, validation = validation
+        if let trainLimit {
+            try requireAtLeast(trainLimit, 2, "hyper-cleaning training rows")
+            if train.count > trainLimit {
+                train = train.subset(stream.split("subset").sample(trainLimit, from: train.count), name: train.name)
+            }
+            if validation.count > 2 * trainLimit {
+                validation = validation.subset(stream.split("subset-val").sample(2 * trainLimit, from: validation.count), name: validation.name)
+            }
         }
         return try HyperCleaningProblem(train: train, validation: validation, corruption: corruption, ridge: ridge, stream: stream)
     }
@@ -284,5 +285,27 @@ public struct HyperCleaningProblem: BilevelProblem {
 
     public func lowerSolution(_ x: [Double]) throws(BilevelError) -> [Double] {
         try newtonLowerSolution(x, from: [Double](repeating: 0, count: yDimension))
+    }
+}
+
+extension HyperCleaningProblem: BilevelProblemType {
+    public static let name = "hyper-cleaning"
+    public static let summary = "data hyper-cleaning: x = per-sample weight logits, y = softmax weights trained on corrupted labels, f = clean validation loss"
+    public static let parameters: [Parameter] = [
+        .real("corruption", 0.3, .unit, "fraction of training labels replaced by a different class"),
+        .real("ridge", 0.05, .positive, "ridge weight C of the lower level (μ = 2C)"),
+    ]
+    public static let defaultBudget = 100_000
+    public static let defaultData: String? = "digits"
+    public static let isFiniteSum = true
+    /// Each sample weight's hypergradient is O(1/n): x steps 100× the quadratic's.
+    public static let upperStepScale = 100.0
+    /// Training rows kept from a data set split by the policy (validation: twice as many); a user's own files are used whole.
+    public static let trainLimit = 300
+
+    public static func make(_ parameters: ParameterValues, data: ProblemData?, stream: RandomStream) throws(BilevelError) -> HyperCleaningProblem {
+        guard let data else { throw .invalidOption("hyper-cleaning needs data") }
+        return try make(train: data.split.train, validation: data.split.validation, stream: stream, trainLimit: data.asGiven ? nil : trainLimit,
+                        corruption: parameters.real("corruption"), ridge: parameters.real("ridge"))
     }
 }

@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import Datasets
 import LinearAlgebra
@@ -8,7 +9,6 @@ import Randomness
 /// x = log λ (one per feature, bias included), y = w; g is the regularised training log-loss,
 /// f the validation log-loss. Labels are ±1; features are standardised on the training split.
 public struct LogisticL2Problem: BilevelProblem {
-    public let name = "logreg-l2"
     public let xDimension: Int
     public var yDimension: Int { xDimension }
     public var lowerSampleCount: Int? { trainCount }
@@ -18,8 +18,6 @@ public struct LogisticL2Problem: BilevelProblem {
     public let lowerSmoothness: Double
     public let lowerStrongConvexity: Double
     public let metric = ProblemMetric.validationLoss
-    /// Hypergradients in log λ are small (validation loss moves little per unit of log λ): x steps 10× the quadratic's.
-    public var upperStepScale: Double { 10 }
     /// Name of the data set the instance was built from.
     public let dataName: String
 
@@ -64,11 +62,6 @@ public struct LogisticL2Problem: BilevelProblem {
         lowerStrongConvexity = exp(initialLogLambda)
     }
 
-    /// The standard instance: a seeded stratified train/validation split (60/20, the rest held out), standardised on the training part.
-    public static func make(from data: LabeledDataset, stream: RandomStream, initialLogLambda: Double = 0) throws(BilevelError) -> LogisticL2Problem {
-        let (train, validation) = try RealData.split(data, stream: stream)
-        return try LogisticL2Problem(train: train, validation: validation, initialLogLambda: initialLogLambda)
-    }
 
     public var summary: [(String, String)] {
         [("data", "\(dataName): \(trainCount) training rows, \(validationCount) validation rows, \(xDimension - 1) features + bias"),
@@ -187,5 +180,22 @@ public struct LogisticL2Problem: BilevelProblem {
 
     public func lowerSolution(_ x: [Double]) throws(BilevelError) -> [Double] {
         try newtonLowerSolution(x, from: [Double](repeating: 0, count: yDimension))
+    }
+}
+
+extension LogisticL2Problem: BilevelProblemType {
+    public static let name = "logreg-l2"
+    public static let summary = "per-feature L2 regularisation of logistic regression: x = log λ, y = weights, f = validation log-loss"
+    public static let parameters: [Parameter] = []
+    public static let defaultBudget = 300_000
+    public static let defaultData: String? = "breast-cancer"
+    public static let isFiniteSum = true
+    /// Hypergradients in log λ are small (validation loss moves little per unit of log λ): x steps 10× the quadratic's.
+    public static let upperStepScale = 10.0
+
+    /// The instance on the split's training and validation parts (the stream is not needed: the data fix everything).
+    public static func make(_ parameters: ParameterValues, data: ProblemData?, stream: RandomStream) throws(BilevelError) -> LogisticL2Problem {
+        guard let data else { throw .invalidOption("logreg-l2 needs data") }
+        return try LogisticL2Problem(train: data.split.train, validation: data.split.validation)
     }
 }

@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import Randomness
 
@@ -9,23 +10,30 @@ import Randomness
 public struct MRBO: BilevelSolver {
     public static let name = "mrbo"
     public static let summary = "MRBO: recursive (STORM) momentum on x and y, Õ(ε^-1.5) (Yang, Ji, Liang 2021)"
-    static let d = SolverParameter("d", 1, .positive, "η₀: η_k = η₀·(m/(m+k))^{1/3}")
-    static let m = SolverParameter("m", 10, .positive, "offset m of η_k")
-    static let gamma = SolverParameter("gamma", 0.3, .positive, "x step factor γ (x ← x − γη_k u)", upperStep: true)
-    static let lambda = SolverParameter("lambda", 0, .positive, "y step factor λ (default 1/L: 0.5 on quadratic)")
-    static let c1 = SolverParameter("c1", 0.3, .positive, "α_{k+1} = c₁η_k² (x momentum)")
-    static let c2 = SolverParameter("c2", 0.3, .positive, "β_{k+1} = c₂η_k² (y momentum)")
-    static let batch = SolverParameter("batch", 1, .integer(atLeast: 1), "minibatch size B")
-    public static let parameters = [d, m, gamma, lambda, c1, c2, batch] + NeumannParameters.all
+    public static let derivedParameters = [
+        DerivedParameter("gamma", .xStep(0.3), .positive, "x step factor γ (x ← x − γη_k u)"),
+        DerivedParameter("lambda", .overSmoothness(1), .positive, "y step factor λ (y ← y − λη_k v)"),
+        NeumannParameters.eta,
+    ]
+    public static let fixedParameters: [Parameter] = [
+        .real("d", 1, .positive, "η₀: η_k = η₀·(m/(m+k))^{1/3}"),
+        .real("m", 10, .positive, "offset m of η_k"),
+        .real("c1", 0.3, .positive, "α_{k+1} = c₁η_k² (x momentum)"),
+        .real("c2", 0.3, .positive, "β_{k+1} = c₂η_k² (y momentum)"),
+        .count("batch", 1, "minibatch size B"),
+        NeumannParameters.terms, NeumannParameters.hessianBatch,
+    ]
 
+    public let values: ParameterValues
     let eta0: Double, offset: Double, g: Double, l: Double, k1: Double, k2: Double, bs: Int
     let neumann: NeumannEstimator
 
-    public init(settings s: SolverSettings) throws(BilevelError) {
-        eta0 = try s.value(Self.d); offset = try s.value(Self.m); g = try s.value(Self.gamma)
-        l = try s.value(Self.lambda, default: 1 / s.lowerSmoothness); k1 = try s.value(Self.c1); k2 = try s.value(Self.c2)
-        bs = try s.batch(Self.batch)
-        neumann = try NeumannParameters.make(s)
+    public init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError) {
+        self.values = values
+        eta0 = values.real("d"); offset = values.real("m"); g = values.real("gamma")
+        l = values.real("lambda"); k1 = values.real("c1"); k2 = values.real("c2")
+        bs = try batchSize(values, "batch", problem)
+        neumann = try NeumannParameters.make(values, problem)
     }
 
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {

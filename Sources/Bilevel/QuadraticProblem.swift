@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import LinearAlgebra
 import Randomness
@@ -52,7 +53,6 @@ public struct QuadraticProblem: BilevelProblem {
         }
     }
 
-    public let name = "quadratic"
     public let configuration: Configuration
     public var xDimension: Int { configuration.xDimension }
     public var yDimension: Int { configuration.yDimension }
@@ -309,5 +309,22 @@ public struct QuadraticProblem: BilevelProblem {
             g[i] += 2 * lambda * x[i] / (d2 * d2)
         }
         return g
+    }
+}
+
+extension QuadraticProblem: BilevelProblemType {
+    public static let name = "quadratic"
+    public static let summary = "quadratic lower level, nonconvex upper level, fresh multiplicative and additive noise per sample"
+    public static let parameters: [Parameter] = [.int("dim", 10, 1...5000, "dimension of x and of y")]
+    public static let defaultBudget = 1_000_000
+    public static let defaultData: String? = nil
+    public static let isFiniteSum = false
+    public static let upperStepScale = 1.0
+
+    public static func make(_ parameters: ParameterValues, data: ProblemData?, stream: RandomStream) throws(BilevelError) -> QuadraticProblem {
+        var c = Configuration()
+        c.xDimension = parameters.int("dim")
+        c.yDimension = parameters.int("dim")
+        return try QuadraticProblem(configuration: c, stream: stream)
     }
 }

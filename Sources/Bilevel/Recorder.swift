@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import Randomness
 
@@ -14,6 +15,8 @@ public final class Recorder {
     let problem: any BilevelProblem
     let oracles: CountingOracles
     let policy: Policy
+    /// The solver being watched, for the divergence report.
+    public let component: String
     /// Stop once this many oracle calls have been spent.
     public let budget: Int
     /// Stop after this many outer iterations.
@@ -24,8 +27,10 @@ public final class Recorder {
     public private(set) var values: [Double] = []
     /// Outer iterations so far.
     public private(set) var iterations = 0
-    /// Whether the iterates left every sane range (non-finite or 10¹⁰ × the start).
-    public private(set) var diverged = false
+    /// Where and how the iterates left every sane range (non-finite, or the metric 10¹⁰ × the start); nil while they stay in it.
+    public private(set) var divergence: Divergence?
+    /// Whether the run was stopped for divergence.
+    public var diverged: Bool { divergence != nil }
     var nextCheckpoint = 0.0
     var startValue = Double.nan
     var runningSum = 0.0
@@ -34,8 +39,10 @@ public final class Recorder {
     /// Oracle calls at which the running-mean target was met, if it was.
     public private(set) var hitCalls: Double?
 
-    /// A recorder for one run.
-    public init(problem: any BilevelProblem, oracles: CountingOracles, budget: Int, maxIterations: Int = .max, policy: Policy) {
+    /// A recorder for one run of the solver called `component`.
+    public init(problem: any BilevelProblem, oracles: CountingOracles, budget: Int, maxIterations: Int = .max, policy: Policy,
+                component: String) {
+        self.component = component
         self.problem = problem
         self.oracles = oracles
         self.budget = budget
@@ -79,8 +86,8 @@ public final class Recorder {
             calls.append(n)
             values.append(v)
             let limit = 1e10 * max(abs(startValue), 1)
-            if !v.isFinite || abs(v) > limit || !Vec.isFinite(x) || !Vec.isFinite(y) {
-                diverged = true
+            if let d = nonFinite(x, y, calls: n) ?? ((!v.isFinite || abs(v) > limit) ? flag(problem.metric.symbol, v, calls: n) : nil) {
+                divergence = d
                 return false
             }
             runningSum += v
@@ -88,11 +95,23 @@ public final class Recorder {
                 hitCalls = n
                 return false
             }
-        } else if !Vec.isFinite(x) || !Vec.isFinite(y) {
-            diverged = true
+        } else if let d = nonFinite(x, y, calls: n) {
+            divergence = d
             return false
         }
         return !done
+    }
+
+    /// A divergence when x or y has a non-finite entry (x first: the y level follows it), else nil.
+    func nonFinite(_ x: [Double], _ y: [Double], calls: Double) -> Divergence? {
+        // The norm of a vector with a non-finite entry is nan (any nan) or inf.
+        if !Vec.isFinite(x) { return flag("‖x‖", x.contains { $0.isNaN } ? .nan : .infinity, calls: calls) }
+        if !Vec.isFinite(y) { return flag("‖y‖", y.contains { $0.isNaN } ? .nan : .infinity, calls: calls) }
+        return nil
+    }
+
+    func flag(_ quantity: String, _ value: Double, calls: Double) -> Divergence {
+        Divergence(component: component, step: Int(calls), unit: "oracle calls", quantity: quantity, value: value)
     }
 }
 
@@ -112,8 +131,10 @@ public struct Trajectory: Sendable, Codable {
     public var iterations: Int
     /// Oracle calls by kind.
     public var counts: OracleCounts
+    /// Where the run was stopped for divergence (absent from the record when it was not).
+    public var divergence: Divergence?
     /// Whether the run was stopped for divergence.
-    public var diverged: Bool
+    public var diverged: Bool { divergence != nil }
     /// Exact ‖∇Φ(x_final)‖² (nil when it could not be computed).
     public var finalGradNormSq: Double?
     /// Exact Φ(x_final).
@@ -134,7 +155,8 @@ public enum BilevelRunner {
                            x0: [Double]? = nil, y0: [Double]? = nil, exactFinal: Bool = true) -> Trajectory {
         let started = Date()
         let oracles = CountingOracles(problem)
-        let recorder = Recorder(problem: problem, oracles: oracles, budget: budget, maxIterations: maxIterations, policy: policy)
+        let name = type(of: solver).name
+        let recorder = Recorder(problem: problem, oracles: oracles, budget: budget, maxIterations: maxIterations, policy: policy, component: name)
         var x = x0 ?? problem.initialX
         var y = y0 ?? problem.initialY
         recorder.start(x, y)
@@ -144,9 +166,9 @@ public enum BilevelRunner {
             gradSq = try? problem.hypergradientNormSquared(x)
             value = try? problem.value(x)
         }
-        return Trajectory(algorithm: type(of: solver).name, problem: problem.name, metric: problem.metric,
+        return Trajectory(algorithm: name, problem: problem.name, metric: problem.metric,
                           calls: recorder.calls, values: recorder.values, iterations: recorder.iterations,
-                          counts: oracles.counts, diverged: recorder.diverged, finalGradNormSq: gradSq, finalValue: value,
+                          counts: oracles.counts, divergence: recorder.divergence, finalGradNormSq: gradSq, finalValue: value,
                           finalUpperLoss: problem.upperObjective(x, y), finalX: x, seconds: Date().timeIntervalSince(started))
     }
 }

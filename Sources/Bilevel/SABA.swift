@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import Randomness
 
@@ -80,20 +81,26 @@ public struct SAGAMemory: Sendable {
 public struct SABA: BilevelSolver {
     public static let name = "saba"
     public static let summary = "SABA: SOBA with SAGA memories on finite sums, constant steps, O((n+m)^{2/3} ε^-1) (Dagréou et al. 2022)"
-    static let alpha = SolverParameter("alpha", 0.0015, .positive, "x step γ (constant); keep γ ≲ ρ × x-scale or log λ can run away", upperStep: true)
-    static let rho = SolverParameter("rho", 0.015, .positive, "y and v step ρ (constant; SAGA needs ≲ 1/(per-sample L), far below 0.6/L)")
-    public static let parameters = [alpha, rho]
+    public static let derivedParameters = [
+        DerivedParameter("alpha", .xStep(0.0015), .positive, "x step γ (constant); keep γ ≲ ρ·s or log λ can run away"),
+    ]
+    public static let fixedParameters: [Parameter] = [
+        .real("rho", 0.015, .positive, "y and v step ρ (constant; SAGA needs ≲ 1/(per-sample L), far below 0.6/L)"),
+    ]
 
+    public let values: ParameterValues
     let a: Double, r: Double
 
     public static let needsFiniteSum = true
 
-    public init(settings s: SolverSettings) throws(BilevelError) {
+    public init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError) {
         // SAGA keeps one memory row per sample: a fresh-noise population has no rows to keep.
-        guard s.lowerSampleCount != nil else {
-            throw .invalidOption("saba needs a finite-sum problem (logreg-l2, hyper-cleaning): this one draws fresh noise for every sample, so there is no sample set for SAGA's memory")
+        guard problem.lowerSampleCount != nil else {
+            let finite = ProblemCatalog.all.entries.filter { $0.isFiniteSum }.map { $0.name }.joined(separator: ", ")
+            throw .invalidOption("saba needs a finite-sum problem (\(finite)): \(problem.name) draws fresh noise for every sample, so there is no sample set for SAGA's memory")
         }
-        a = try s.value(Self.alpha); r = try s.value(Self.rho)
+        self.values = values
+        a = values.real("alpha"); r = values.real("rho")
     }
 
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
@@ -143,5 +150,5 @@ public struct SABA: BilevelSolver {
         } while recorder.observe(x, y)
     }
 
-    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: Double] { [:] }
+    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: ParameterValue] { [:] }
 }

@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import Randomness
 
@@ -6,17 +7,22 @@ import Randomness
 public struct SOBA: BilevelSolver {
     public static let name = "soba"
     public static let summary = "SOBA: single loop with a tracked linear-system solution, O(ε^-2) (Dagréou et al. 2022)"
-    static let alpha = SolverParameter("alpha", 0.1, .positive, "x step γ₀; γ_k = γ₀(k₀/(k₀+k))^{3/5}", upperStep: true)
-    static let rho = SolverParameter("rho", 0, .positive, "y and z step ρ₀ (default 0.6/L); ρ_k = ρ₀(k₀/(k₀+k))^{2/5}")
-    static let offset = SolverParameter("offset", 10, .positive, "k₀ of the schedules")
-    static let batch = SolverParameter("batch", 1, .integer(atLeast: 1), "minibatch size")
-    public static let parameters = [alpha, rho, offset, batch]
+    public static let derivedParameters = [
+        DerivedParameter("alpha", .xStep(0.1), .positive, "x step γ₀; γ_k = γ₀(k₀/(k₀+k))^{3/5}"),
+        DerivedParameter("rho", .overSmoothness(0.6), .positive, "y and z step ρ₀; ρ_k = ρ₀(k₀/(k₀+k))^{2/5}"),
+    ]
+    public static let fixedParameters: [Parameter] = [
+        .real("offset", 10, .positive, "k₀ of the schedules"),
+        .count("batch", 1, "minibatch size"),
+    ]
 
+    public let values: ParameterValues
     let a: Double, r: Double, k0: Double, bs: Int
 
-    public init(settings s: SolverSettings) throws(BilevelError) {
-        a = try s.value(Self.alpha); r = try s.value(Self.rho, default: 0.6 / s.lowerSmoothness)
-        k0 = try s.value(Self.offset); bs = try s.batch(Self.batch)
+    public init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError) {
+        self.values = values
+        a = values.real("alpha"); r = values.real("rho")
+        k0 = values.real("offset"); bs = try batchSize(values, "batch", problem)
     }
 
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
@@ -38,5 +44,5 @@ public struct SOBA: BilevelSolver {
         } while recorder.observe(x, y)
     }
 
-    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: Double] { [:] }
+    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: ParameterValue] { [:] }
 }

@@ -1,128 +1,152 @@
+import Components
 import Foundation
 import Randomness
 
-/// A tunable number of a solver: name, paper default, meaning.
-public struct SolverParameter: Sendable, Equatable {
-    /// What values a parameter accepts.
-    public enum Domain: Sendable, Equatable {
-        /// A positive real (step sizes, constants).
-        case positive
-        /// A real in [0, 1] (momentum weights, fractions).
-        case unit
-        /// An integer ≥ the bound (batch sizes, loop lengths, Q).
-        case integer(atLeast: Int)
+/// How a solver parameter's default follows from the problem.
+///
+/// The rule is the one place such a default lives: its `text` is what `--list-params` shows
+/// ("0.8/L") and its `value(on:)` computes the number from the same constant.
+public enum ProblemRule: Sendable, Equatable {
+    /// c/L, with L the problem's bound on the lower level's smoothness (y steps, the Neumann step).
+    case overSmoothness(Double)
+    /// c·s, with s the problem's x-step scale (`BilevelProblem.upperStepScale`).
+    case xStep(Double)
+    /// min(c, n), with n the training rows (c on an infinite population): a batch no larger than the data.
+    case cappedBySamples(Int)
+
+    /// The rule in words, as `--list-params` shows it.
+    public var text: String {
+        switch self {
+        case .overSmoothness(let c): return "\(ParameterValue.real(c))/L"
+        case .xStep(let c): return "\(ParameterValue.real(c))·s"
+        case .cappedBySamples(let c): return "min(\(c), n)"
+        }
     }
 
-    public let name: String
-    public let defaultValue: Double
-    public let help: String
-    public let domain: Domain
-    /// Whether the default is multiplied by the problem's `upperStepScale` (x step sizes).
-    public let isUpperStep: Bool
-
-    /// A parameter description.
-    public init(_ name: String, _ defaultValue: Double, _ domain: Domain, _ help: String, upperStep: Bool = false) {
-        self.name = name
-        self.defaultValue = defaultValue
-        self.domain = domain
-        self.help = help
-        self.isUpperStep = upperStep
-    }
-
-    /// Throws unless `value` is in the domain.
-    public func check(_ value: Double) throws(BilevelError) {
-        switch domain {
-        case .positive: try requirePositive(value, name)
-        case .unit: try requireIn(value, 0, 1, name)
-        case .integer(let lo):
-            guard value.isFinite, value == value.rounded(), value <= 1e9 else { throw .invalidOption("\(name) must be an integer, got \(value)") }
-            try requireAtLeast(Int(value), lo, name)
+    /// The default on `problem`.
+    public func value(on problem: any BilevelProblem) -> ParameterValue {
+        switch self {
+        case .overSmoothness(let c): return .real(c / problem.lowerSmoothness)
+        case .xStep(let c): return .real(c * problem.upperStepScale)
+        case .cappedBySamples(let c): return .int(min(c, problem.lowerSampleCount ?? c))
         }
     }
 }
 
-/// Parameter values for one solver: user overrides on top of problem-aware defaults, validated on read.
-public struct SolverSettings: Sendable {
-    /// Overrides by parameter name.
-    public var overrides: [String: Double]
-    /// The problem the solver will run on (defaults like 1/L depend on it).
-    public let lowerSmoothness: Double
-    /// Samples in the lower population (nil = infinite), for the batch-size check.
-    public let lowerSampleCount: Int?
-    /// Multiplier of the x-step defaults (see `BilevelProblem.upperStepScale`).
-    public let upperStepScale: Double
+/// A solver parameter whose default follows from the problem by a `ProblemRule`.
+public struct DerivedParameter: Sendable {
+    /// The declaration (`.derived` with the rule's text as its default).
+    public let parameter: Parameter
+    /// How the default is computed.
+    public let rule: ProblemRule
 
-    /// Settings for a problem with the given overrides.
-    public init(overrides: [String: Double] = [:], for problem: any BilevelProblem) {
-        self.overrides = overrides
-        self.lowerSmoothness = problem.lowerSmoothness
-        self.lowerSampleCount = problem.lowerSampleCount
-        self.upperStepScale = problem.upperStepScale
-    }
-
-    /// The value of `p`: the override if any, else `fallback` (a problem-aware default), else p's default.
-    public func value(_ p: SolverParameter, default fallback: Double? = nil) throws(BilevelError) -> Double {
-        let v = overrides[p.name] ?? fallback ?? (p.isUpperStep ? p.defaultValue * upperStepScale : p.defaultValue)
-        try p.check(v)
-        return v
-    }
-
-    /// An integer parameter.
-    public func int(_ p: SolverParameter, default fallback: Int? = nil) throws(BilevelError) -> Int {
-        Int(try value(p, default: fallback.map(Double.init)))
-    }
-
-    /// A batch size, also checked against the data size.
-    public func batch(_ p: SolverParameter, default fallback: Int? = nil) throws(BilevelError) -> Int {
-        let b = try int(p, default: fallback)
-        if let n = lowerSampleCount, b > n {
-            throw .invalidOption("\(p.name) = \(b) is larger than the \(n) training samples")
-        }
-        return b
-    }
-}
-
-/// The shared Neumann-estimator parameters.
-enum NeumannParameters {
-    static let eta = SolverParameter("eta", 0, .positive, "Neumann step η (default 0.8/L of the lower level; 0.4 on quadratic)")
-    static let terms = SolverParameter("Q", 15, .integer(atLeast: 1), "Neumann terms Q (Hessian factors per estimate)")
-    static let hessianBatch = SolverParameter("hessian-batch", 1, .integer(atLeast: 1), "samples per Hessian factor")
-    static let all = [eta, terms, hessianBatch]
-
-    static func make(_ s: SolverSettings, randomTruncation: Bool = false) throws(BilevelError) -> NeumannEstimator {
-        try NeumannEstimator(eta: try s.value(eta, default: 0.8 / s.lowerSmoothness), terms: try s.int(terms),
-                             hessianBatch: try s.batch(hessianBatch), randomTruncation: randomTruncation)
+    /// A parameter named `name` in `domain` whose default is `rule`.
+    public init(_ name: String, _ rule: ProblemRule, _ domain: Parameter.Domain, _ help: String) {
+        parameter = .derived(name, domain, rule.text, help)
+        self.rule = rule
     }
 }
 
 /// A bilevel optimiser: runs from a start until the recorder says stop, calling only counted oracles.
+///
+/// Parameters are data: `derivedParameters` (defaults that follow from the problem) and
+/// `fixedParameters`. `make` resolves them once (prescriptions for a target ε, the user's
+/// `--set`, defaults) and the solver keeps the result in `values`, which is what records report.
 public protocol BilevelSolver: Sendable {
     /// Command-line name ("mrbo", …).
     static var name: String { get }
     /// One-line description with the reference.
     static var summary: String { get }
-    /// Every tunable number with its paper default.
-    static var parameters: [SolverParameter] { get }
-    /// Reads and validates the settings.
-    init(settings: SolverSettings) throws(BilevelError)
-    /// Iterates from (x, y) until `recorder.observe` returns false.
-    func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder)
-    /// Overrides that realise the theory's prescription for a target ε (batch sizes, loop lengths, Q).
-    static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: Double]
+    /// Parameters whose default follows from the problem (y steps in 1/L, x steps in the problem's scale, batch caps).
+    static var derivedParameters: [DerivedParameter] { get }
+    /// Parameters with a fixed default.
+    static var fixedParameters: [Parameter] { get }
     /// Whether the solver needs a finite sample set (SAGA-type memory), which fresh-noise problems lack.
     static var needsFiniteSum: Bool { get }
+    /// Values that realise the theory's prescription for a target ε (batch sizes, loop lengths, Q); every key is a declared parameter.
+    static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: ParameterValue]
+    /// A solver with resolved `values`; checks that need the problem (a batch larger than the data) throw here.
+    init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError)
+    /// The parameter values it runs with.
+    var values: ParameterValues { get }
+    /// Iterates from (x, y) until `recorder.observe` returns false.
+    func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder)
 }
 
 extension BilevelSolver {
     public static var needsFiniteSum: Bool { false }
+
+    /// Every parameter: the derived ones, then the fixed ones.
+    public static var parameters: [Parameter] { derivedParameters.map(\.parameter) + fixedParameters }
+
+    /// The derived defaults on `problem`: the values `.derived` parameters take unless set.
+    public static func derivedDefaults(for problem: any BilevelProblem) -> [String: ParameterValue] {
+        Dictionary(derivedParameters.map { ($0.parameter.name, $0.rule.value(on: problem)) }, uniquingKeysWith: { a, _ in a })
+    }
 
     /// Whether this solver can run on `problem` at all.
     public static func supports(_ problem: any BilevelProblem) -> Bool {
         !needsFiniteSum || problem.lowerSampleCount != nil
     }
 
-    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: Double] {
-        ["Q": Double(Prescription.neumannTerms(epsilon, problem))]
+    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: ParameterValue] {
+        ["Q": .int(Prescription.neumannTerms(epsilon, problem))]
+    }
+
+    /// Resolves the parameters on `problem`: the user's `overrides` win over the prescription for
+    /// `targetEpsilon`, which wins over the defaults (fixed, or derived from the problem).
+    ///
+    /// Keys this solver does not declare are an error unless `ignoreUnknown` (a `--set` shared by
+    /// several solvers; the caller checks that every key reaches one of them).
+    public static func resolve(_ overrides: [String: String] = [:], targetEpsilon: Double? = nil, problem: any BilevelProblem,
+                               ignoreUnknown: Bool = false) throws(BilevelError) -> ParameterValues {
+        var layered = [String: String]()
+        if let eps = targetEpsilon {
+            try requireIn(eps, 1e-12, 1e6, "target epsilon")
+            for (k, v) in prescribed(forTarget: eps, problem: problem) { layered[k] = v.description }
+        }
+        for (k, v) in overrides { layered[k] = v }
+        do {
+            return try ParameterValues(resolving: parameters, overrides: layered, derived: derivedDefaults(for: problem),
+                                       owner: "solver '\(name)'", ignoreUnknown: ignoreUnknown)
+        } catch {
+            throw BilevelError(error)
+        }
+    }
+
+    /// A solver configured on `problem` (see `resolve`).
+    public static func make(_ overrides: [String: String] = [:], targetEpsilon: Double? = nil, problem: any BilevelProblem,
+                            ignoreUnknown: Bool = false) throws(BilevelError) -> Self {
+        try Self(try resolve(overrides, targetEpsilon: targetEpsilon, problem: problem, ignoreUnknown: ignoreUnknown), problem: problem)
+    }
+
+}
+
+/// The batch-size parameter `name`, refused when larger than the training set.
+func batchSize(_ values: ParameterValues, _ name: String, _ problem: any BilevelProblem) throws(BilevelError) -> Int {
+    let b = values.int(name)
+    if let n = problem.lowerSampleCount, b > n {
+        throw .invalidOption("\(name) = \(b) is larger than the \(n) training samples")
+    }
+    return b
+}
+
+extension Parameter {
+    /// A count (batch size, loop length, Q) with a fixed default and no upper bound but the data.
+    static func count(_ name: String, _ value: Int, atLeast lower: Int = 1, _ help: String) -> Parameter {
+        Parameter(name, .integer(atLeast: lower), default: .fixed(.int(value)), help)
+    }
+}
+
+/// The shared Neumann-estimator parameters.
+enum NeumannParameters {
+    static let eta = DerivedParameter("eta", .overSmoothness(0.8), .positive, "Neumann step η (L: lower-level smoothness bound)")
+    static let terms = Parameter.count("Q", 15, "Neumann terms Q (Hessian factors per estimate)")
+    static let hessianBatch = Parameter.count("hessian-batch", 1, "samples per Hessian factor")
+
+    static func make(_ v: ParameterValues, _ problem: any BilevelProblem, randomTruncation: Bool = false) throws(BilevelError) -> NeumannEstimator {
+        try NeumannEstimator(eta: v.real("eta"), terms: v.int("Q"), hessianBatch: try batchSize(v, "hessian-batch", problem),
+                             randomTruncation: randomTruncation)
     }
 }
 
@@ -137,45 +161,27 @@ public enum Prescription {
 
     /// The condition number L/μ of the lower level.
     public static func kappa(_ problem: any BilevelProblem) -> Double { problem.lowerSmoothness / problem.lowerStrongConvexity }
+
+    /// A size prescription `value` as an integer parameter value, capped at the training-set size.
+    static func size(_ value: Double, cappedBy problem: any BilevelProblem) -> ParameterValue {
+        let cap = Double(problem.lowerSampleCount ?? Int.max)
+        return .int(Int(min(cap, min(value, 1e12))))
+    }
 }
 
-/// The solvers by name.
+/// The solvers. Adding one is adding its file and one line here.
 public enum SolverCatalog {
     /// Every solver, in the order `--algo all` runs them.
-    public static let all: [any BilevelSolver.Type] = [
+    public static let all = Catalogue<any BilevelSolver.Type>(kind: "solver", [
         StocBiO.self, BSA.self, TTSA.self, MRBO.self, VRBO.self, SOBA.self, SABA.self, AIDCG.self,
-    ]
+    ]) { $0.name }
 
-    /// Known names.
-    public static var names: [String] { all.map { $0.name } }
-
-    /// The solver type called `name`.
-    public static func type(named name: String) throws(BilevelError) -> any BilevelSolver.Type {
-        guard let t = all.first(where: { $0.name == name }) else { throw .unknownName(kind: "algorithm", name: name, known: names) }
-        return t
-    }
-
-    /// A configured solver: overrides checked against its parameters (unknown keys are an error).
-    public static func make(_ name: String, overrides: [String: Double] = [:], targetEpsilon: Double? = nil,
+    /// The solver called `name`, configured on `problem` (see `BilevelSolver.resolve`).
+    public static func make(_ name: String, set overrides: [String: String] = [:], targetEpsilon: Double? = nil,
                             problem: any BilevelProblem) throws(BilevelError) -> any BilevelSolver {
-        let t = try type(named: name)
-        var o = [String: Double]()
-        if let eps = targetEpsilon {
-            try requireIn(eps, 1e-12, 1e6, "target epsilon")
-            o = t.prescribed(forTarget: eps, problem: problem)
-        }
-        let known = Set(t.parameters.map(\.name))
-        for (k, v) in overrides where known.contains(k) { o[k] = v }
-        return try t.init(settings: SolverSettings(overrides: o, for: problem))
-    }
-
-    /// Throws when an override key belongs to none of the named solvers.
-    public static func checkOverrideKeys(_ keys: [String], solvers: [String]) throws(BilevelError) {
-        var known = Set<String>()
-        for s in solvers { known.formUnion(try type(named: s).parameters.map(\.name)) }
-        for k in keys.sorted() where !known.contains(k) {
-            throw .invalidOption("no selected algorithm has a parameter '\(k)' (known: \(known.sorted().joined(separator: ", ")))")
-        }
+        let t: any BilevelSolver.Type
+        do { t = try all.named(name) } catch { throw BilevelError(error) }
+        return try t.make(overrides, targetEpsilon: targetEpsilon, problem: problem)
     }
 }
 

@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import Randomness
 
@@ -5,21 +6,28 @@ import Randomness
 public struct StocBiO: BilevelSolver {
     public static let name = "stocbio"
     public static let summary = "stocBiO: inner SGD + Neumann hypergradient, O(ε^-2) (Ji, Yang, Liang 2021)"
-    static let alpha = SolverParameter("alpha", 0.2, .positive, "x step α₀; α_k = α₀·(k₀/(k₀+k))^p", upperStep: true)
-    static let alphaPower = SolverParameter("alpha-power", 0.5, .unit, "decay exponent p of the x step (0 = constant)")
-    static let offset = SolverParameter("offset", 10, .positive, "k₀ of the step schedule")
-    static let beta = SolverParameter("beta", 0, .positive, "inner y step β (default 0.6/L: 0.3 on quadratic)")
-    static let inner = SolverParameter("T", 2, .integer(atLeast: 1), "inner SGD steps per outer step")
-    static let batch = SolverParameter("batch", 1, .integer(atLeast: 1), "minibatch size B")
-    public static let parameters = [alpha, alphaPower, offset, beta, inner, batch] + NeumannParameters.all
+    public static let derivedParameters = [
+        DerivedParameter("alpha", .xStep(0.2), .positive, "x step α₀; α_k = α₀·(k₀/(k₀+k))^p"),
+        DerivedParameter("beta", .overSmoothness(0.6), .positive, "inner y step β"),
+        NeumannParameters.eta,
+    ]
+    public static let fixedParameters: [Parameter] = [
+        .real("alpha-power", 0.5, .unit, "decay exponent p of the x step (0 = constant)"),
+        .real("offset", 10, .positive, "k₀ of the step schedule"),
+        .count("T", 2, "inner SGD steps per outer step"),
+        .count("batch", 1, "minibatch size B"),
+        NeumannParameters.terms, NeumannParameters.hessianBatch,
+    ]
 
+    public let values: ParameterValues
     let a: Double, p: Double, k0: Double, b: Double, t: Int, bs: Int
     let neumann: NeumannEstimator
 
-    public init(settings s: SolverSettings) throws(BilevelError) {
-        a = try s.value(Self.alpha); p = try s.value(Self.alphaPower); k0 = try s.value(Self.offset)
-        b = try s.value(Self.beta, default: 0.6 / s.lowerSmoothness); t = try s.int(Self.inner); bs = try s.batch(Self.batch)
-        neumann = try NeumannParameters.make(s)
+    public init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError) {
+        self.values = values
+        a = values.real("alpha"); p = values.real("alpha-power"); k0 = values.real("offset")
+        b = values.real("beta"); t = values.int("T"); bs = try batchSize(values, "batch", problem)
+        neumann = try NeumannParameters.make(values, problem)
     }
 
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
@@ -38,9 +46,10 @@ public struct StocBiO: BilevelSolver {
     }
 
     /// Theory: B ∝ 1/ε, T ∝ κ log(1/ε), Q ∝ κ log(1/ε), constant steps.
-    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: Double] {
+    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: ParameterValue] {
         let kappa = Prescription.kappa(problem)
-        return ["batch": min(Double(problem.lowerSampleCount ?? Int.max), (1 / epsilon).rounded(.up)), "T": max(1, (kappa * log(1 / epsilon)).rounded(.up)), "alpha-power": 0,
-                "Q": Double(Prescription.neumannTerms(epsilon, problem))]
+        return ["batch": Prescription.size((1 / epsilon).rounded(.up), cappedBy: problem),
+                "T": .int(Int(max(1, min(1e9, (kappa * log(1 / epsilon)).rounded(.up))))), "alpha-power": .real(0),
+                "Q": .int(Prescription.neumannTerms(epsilon, problem))]
     }
 }

@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import Randomness
 
@@ -6,19 +7,26 @@ import Randomness
 public struct TTSA: BilevelSolver {
     public static let name = "ttsa"
     public static let summary = "TTSA: two-timescale single loop, O(ε^-2.5) (Hong et al. 2020)"
-    static let alpha = SolverParameter("alpha", 0.2, .positive, "x step α₀; α_k = α₀(k₀/(k₀+k))^{3/5}", upperStep: true)
-    static let beta = SolverParameter("beta", 0, .positive, "y step β₀ (default 0.6/L); β_k = β₀(k₀/(k₀+k))^{2/5}")
-    static let offset = SolverParameter("offset", 10, .positive, "k₀ of the schedules")
-    static let batch = SolverParameter("batch", 1, .integer(atLeast: 1), "minibatch size")
-    public static let parameters = [alpha, beta, offset, batch] + NeumannParameters.all
+    public static let derivedParameters = [
+        DerivedParameter("alpha", .xStep(0.2), .positive, "x step α₀; α_k = α₀(k₀/(k₀+k))^{3/5}"),
+        DerivedParameter("beta", .overSmoothness(0.6), .positive, "y step β₀; β_k = β₀(k₀/(k₀+k))^{2/5}"),
+        NeumannParameters.eta,
+    ]
+    public static let fixedParameters: [Parameter] = [
+        .real("offset", 10, .positive, "k₀ of the schedules"),
+        .count("batch", 1, "minibatch size"),
+        NeumannParameters.terms, NeumannParameters.hessianBatch,
+    ]
 
+    public let values: ParameterValues
     let a: Double, b: Double, k0: Double, bs: Int
     let neumann: NeumannEstimator
 
-    public init(settings s: SolverSettings) throws(BilevelError) {
-        a = try s.value(Self.alpha); b = try s.value(Self.beta, default: 0.6 / s.lowerSmoothness)
-        k0 = try s.value(Self.offset); bs = try s.batch(Self.batch)
-        neumann = try NeumannParameters.make(s)
+    public init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError) {
+        self.values = values
+        a = values.real("alpha"); b = values.real("beta")
+        k0 = values.real("offset"); bs = try batchSize(values, "batch", problem)
+        neumann = try NeumannParameters.make(values, problem)
     }
 
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {

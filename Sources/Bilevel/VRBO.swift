@@ -1,3 +1,4 @@
+import Components
 import Foundation
 import Randomness
 
@@ -10,22 +11,29 @@ import Randomness
 public struct VRBO: BilevelSolver {
     public static let name = "vrbo"
     public static let summary = "VRBO: SARAH/SPIDER estimators, double loop, Õ(ε^-1.5) (Yang, Ji, Liang 2021)"
-    static let alpha = SolverParameter("alpha", 0.2, .positive, "x step α", upperStep: true)
-    static let beta = SolverParameter("beta", 0, .positive, "y step β (default 0.6/L: 0.3 on quadratic)")
-    static let period = SolverParameter("q", 10, .integer(atLeast: 1), "big-batch refresh period q")
-    static let s1 = SolverParameter("S1", 1000, .integer(atLeast: 1), "big batch S₁ (theory ∝ σ²/ε)")
-    static let s2 = SolverParameter("S2", 10, .integer(atLeast: 1), "inner batch S₂ (theory ∝ ε^-1/2)")
-    static let inner = SolverParameter("m", 3, .integer(atLeast: 0), "inner y steps m (m + 1 corrections)")
+    public static let derivedParameters = [
+        DerivedParameter("alpha", .xStep(0.2), .positive, "x step α"),
+        DerivedParameter("beta", .overSmoothness(0.6), .positive, "y step β"),
+        DerivedParameter("S1", .cappedBySamples(1000), .integer(atLeast: 1), "big batch S₁ (theory ∝ σ²/ε)"),
+        NeumannParameters.eta,
+    ]
     // Every Hessian factor is estimated on the same batch size as the rest (S₁ or S₂), so hessian-batch does not apply.
-    public static let parameters = [alpha, beta, period, s1, s2, inner, NeumannParameters.eta, NeumannParameters.terms]
+    public static let fixedParameters: [Parameter] = [
+        .count("q", 10, "big-batch refresh period q"),
+        .count("S2", 10, "inner batch S₂ (theory ∝ ε^-1/2)"),
+        .count("m", 3, atLeast: 0, "inner y steps m (m + 1 corrections)"),
+        NeumannParameters.terms,
+    ]
 
+    public let values: ParameterValues
     let a: Double, b: Double, q: Int, big: Int, small: Int, m: Int
     let neumann: NeumannEstimator
 
-    public init(settings s: SolverSettings) throws(BilevelError) {
-        a = try s.value(Self.alpha); b = try s.value(Self.beta, default: 0.6 / s.lowerSmoothness)
-        q = try s.int(Self.period); big = try s.batch(Self.s1, default: min(1000, s.lowerSampleCount ?? 1000)); small = try s.batch(Self.s2); m = try s.int(Self.inner)
-        neumann = try NeumannParameters.make(s)
+    public init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError) {
+        self.values = values
+        a = values.real("alpha"); b = values.real("beta")
+        q = values.int("q"); big = try batchSize(values, "S1", problem); small = try batchSize(values, "S2", problem); m = values.int("m")
+        neumann = try NeumannEstimator(eta: values.real("eta"), terms: values.int("Q"))
     }
 
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
@@ -59,11 +67,11 @@ public struct VRBO: BilevelSolver {
     }
 
     /// Theory: S₁ ∝ σ²/ε (constant 100), q = S₂ = ⌈ε^-1/2⌉, m ∝ κ log κ (at least 3).
-    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: Double] {
+    public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: ParameterValue] {
         let kappa = Prescription.kappa(problem)
-        let root = min(Double(problem.lowerSampleCount ?? Int.max), (1 / epsilon.squareRoot()).rounded(.up))
-        let cap = Double(problem.lowerSampleCount ?? Int.max)
-        return ["S1": min(cap, (100 / epsilon).rounded(.up)), "S2": root, "q": root, "m": max(3, (kappa * log(max(kappa, 1))).rounded(.up)),
-                "Q": Double(Prescription.neumannTerms(epsilon, problem))]
+        let root = Prescription.size((1 / epsilon.squareRoot()).rounded(.up), cappedBy: problem)
+        return ["S1": Prescription.size((100 / epsilon).rounded(.up), cappedBy: problem), "S2": root, "q": root,
+                "m": .int(Int(max(3, min(1e9, (kappa * log(max(kappa, 1))).rounded(.up))))),
+                "Q": .int(Prescription.neumannTerms(epsilon, problem))]
     }
 }

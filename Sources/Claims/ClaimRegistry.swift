@@ -9,7 +9,7 @@ public enum ClaimRegistry {
         GreedyDecayClaim(),
         GreedyRateClaim(),
         GraspGradientFlowClaim(),
-        // TODO(port) BilevelComplexityClaim(),
+        BilevelComplexityClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.

@@ -15,101 +15,103 @@ struct BilevelCommand: ParsableCommand {
         Hessian-vector or Jacobian-vector product each). On quadratic the plot shows the exact ‖∇Φ(x_k)‖²; on the \
         real problems (logreg-l2: per-feature L2 regularisation on the breast-cancer table; hyper-cleaning: \
         per-sample weights on the digits with 30% corrupted labels) it shows the validation loss f(x_k, y_k).
-        Solver parameters are set with --set key=value (see --list-params); --target-eps sets batch sizes, loop \
-        lengths and Q to the theory's prescription for that ε.
+        Solver and problem parameters are set with --set key=value (see --list-params); --target-eps sets batch \
+        sizes, loop lengths and Q to the theory's prescription for that ε (--set still wins). A run in which a \
+        solver diverges is printed and recorded, then exits with status 1 naming the solver, the oracle call and \
+        the quantity.
 
         Examples:
           workbench bilevel --algo vrbo
           workbench bilevel --algo mrbo,stocbio,vrbo --budget 300000
-          workbench bilevel --algo mrbo --set gamma=0.2 --set Q=20
+          workbench bilevel --algo mrbo --set gamma=0.2 --set Q=20 --set dim=50
           workbench bilevel --problem logreg-l2 --algo mrbo,vrbo,aid-cg
           workbench bilevel --problem logreg-l2 --data my.csv --algo vrbo
+          workbench bilevel --problem hyper-cleaning --train train.csv --validation val.csv
           workbench bilevel --algo vrbo --target-eps 0.01 --json > vrbo.json
           workbench bilevel --list-params --algo all
         """)
 
-    @Option(help: "Comma-separated algorithms, or 'all' (\(SolverCatalog.names.joined(separator: ", "))).")
+    @Option(help: "Comma-separated solvers, or 'all' (\(SolverCatalog.all.names.joined(separator: ", "))).")
     var algo = "mrbo,vrbo,stocbio"
 
-    @Option(help: "Problem: \(ProblemCatalog.names.joined(separator: ", ")).")
+    @Option(help: "Problem: \(ProblemCatalog.all.names.joined(separator: ", ")).")
     var problem = "quadratic"
 
-    @Option(help: ArgumentHelp("Data file for logreg-l2 / hyper-cleaning: CSV (label in the last column) or LIBSVM (.libsvm/.svm).", valueName: "file"))
+    @Option(help: ArgumentHelp("One data set for \(BilevelCommand.dataProblems), split 60/20/20 by the fixed split seed: file.csv (label last), file.libsvm|.svm|.svmlight|.txt, images,labels (IDX), or a shipped name.", valueName: "data"))
     var data: String?
 
-    @Option(help: "Oracle-call budget per algorithm (default: 10⁶ on quadratic, 3·10⁵ on logreg-l2, 10⁵ on hyper-cleaning).")
+    @Option(help: ArgumentHelp("Your own training file (with --validation; exclusive with --data): used row for row, standardised on itself.", valueName: "file"))
+    var train: String?
+
+    @Option(help: ArgumentHelp("Your own validation file (with --train).", valueName: "file"))
+    var validation: String?
+
+    @Option(help: "Oracle-call budget per solver (default: \(ProblemCatalog.all.entries.map { "\(NumberFormat.compact(Double($0.defaultBudget))) on \($0.name)" }.joined(separator: ", "))).")
     var budget: Int?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Set a solver parameter (repeatable); applies to every selected algorithm that has it.", valueName: "key=value"))
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set a parameter (repeatable); reaches every selected solver, and the problem, that declares it.", valueName: "key=value"))
     var settings: [String] = []
 
     @Option(name: .customLong("target-eps"), help: ArgumentHelp("Use the theory-prescribed batch sizes, loop lengths and Q for this ε.", valueName: "ε"))
     var targetEps: Double?
 
-    @Option(help: "Dimension of x and y for the quadratic problem.")
-    var dim = 10
-
-    @Flag(name: .customLong("list-params"), help: "List the parameters of the selected algorithms with their defaults and exit.")
+    @Flag(name: .customLong("list-params"), help: "List the parameters of the selected solvers and of the problem, with their defaults, and exit.")
     var listParams = false
 
     @OptionGroup var common: CommonOptions
 
+    /// The problems that take data, for help and messages.
+    static var dataProblems: String { ProblemCatalog.all.entries.filter { $0.defaultData != nil }.map { $0.name }.joined(separator: " and ") }
+
     func validate() throws {
         if let b = budget, b < 1 || b > 10_000_000_000 { throw ValidationError("--budget must be in 1...10^10, got \(b)") }
-        guard (1...5000).contains(dim) else { throw ValidationError("--dim must be in 1...5000, got \(dim)") }
+        if data != nil && (train != nil || validation != nil) { throw ValidationError("--data and --train/--validation are exclusive") }
+        if (train == nil) != (validation == nil) { throw ValidationError("--train and --validation go together") }
+        if listParams {
+            let runOnly = [("--budget", budget != nil), ("--set", !settings.isEmpty), ("--target-eps", targetEps != nil), ("--data", data != nil),
+                           ("--train", train != nil), ("--json", common.json), ("--csv", common.csv)]
+            if let (flag, _) = runOnly.first(where: { $0.1 }) { throw ValidationError("--list-params takes only --algo and --problem, not \(flag)") }
+        }
     }
 
-    var algorithms: [String] { algo == "all" ? SolverCatalog.names : algo.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-
-    /// "key=value" pairs to numbers; malformed, repeated or non-numeric entries are bad input.
-    static func parseSettings(_ raw: [String]) throws -> [String: Double] {
-        var out = [String: Double]()
-        for s in raw {
-            let parts = s.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else { throw BilevelError.invalidOption("--set expects key=value, got '\(s)'") }
-            guard let v = Double(parts[1]), v.isFinite else { throw BilevelError.invalidOption("--set \(parts[0]): '\(parts[1])' is not a finite number") }
-            guard out[parts[0]] == nil else { throw BilevelError.invalidOption("--set \(parts[0]) given twice") }
-            out[parts[0]] = v
-        }
-        return out
+    var dataChoice: DataChoice {
+        if let train, let validation { return .own(train: train, validation: validation) }
+        if let data { return .dataset(data) }
+        return .shipped
     }
 
     func run() throws {
-        let names = algorithms
+        let solvers = try SolverCatalog.all.list(algo)
+        let problemType = try ProblemCatalog.all.named(problem.trimmingCharacters(in: .whitespaces))
         if listParams {
-            var text = ""
-            for n in names {
-                let t = try SolverCatalog.type(named: n)
-                text += "\(t.name) — \(t.summary)\n"
-                text += TextTable.render(headers: ["parameter", "default", "meaning"],
-                                         rows: t.parameters.map { [$0.name, $0.defaultValue == 0 ? "(problem)" : NumberFormat.compact($0.defaultValue), $0.help] })
-                text += "\n"
-            }
-            emit(text)
+            WorkbenchCLI.emit(Self.parameterListing(solvers, problemType))
             return
         }
-        var quad = QuadraticProblem.Configuration()
-        quad.xDimension = dim
-        quad.yDimension = dim
-        let progress = common.progress
-        let result = try Comparison.run(problem: problem, dataPath: data, algorithms: names, overrides: try Self.parseSettings(settings),
-                                        targetEpsilon: targetEps, budget: budget, seed: common.seed, quadratic: quad,
-                                        skipUnsupported: algo == "all") { progress.update($0) }
-        progress.finish()
-        if common.json {
-            emit(String(decoding: try JSONOutput.encode(result), as: UTF8.self))
-        } else if common.csv {
-            var out = "algorithm,problem,metric,oracle_calls,value\n"
-            for r in result.runs {
-                for i in r.calls.indices { out += "\(r.algorithm),\(r.problem),\(r.metric.rawValue),\(Int(r.calls[i])),\(r.values[i])\n" }
-            }
-            emit(out)
-        } else {
-            emit(report(result))
-        }
+        let result = try Comparison.run(problem: problemType, data: dataChoice, solvers: solvers, overrides: try Settings.parse(settings, flag: "--set"),
+                                        targetEpsilon: targetEps, budget: budget, seed: common.seed,
+                                        skipUnsupported: algo.trimmingCharacters(in: .whitespaces) == "all", progress: common.progress)
+        try common.emit(result, command: "bilevel", divergences: result.divergences) { report(result) }
     }
 
-    /// Plot, final figures, oracle counts and the instance.
+    /// `--list-params`: every parameter of the selected solvers and of the problem, from their declarations.
+    static func parameterListing(_ solvers: [any BilevelSolver.Type], _ problemType: any BilevelProblemType.Type) -> String {
+        func table(_ parameters: [Parameter]) -> String {
+            TextTable.render(headers: ["parameter", "domain", "default", "meaning"],
+                             rows: parameters.map { [$0.name, $0.domain.summary, $0.defaultSummary, $0.help] })
+        }
+        var text = ""
+        for t in solvers {
+            text += "\(t.name) — \(t.summary)\n" + table(t.parameters) + "\n"
+        }
+        text += "problem \(problemType.name) — \(problemType.summary)\n"
+        text += problemType.parameters.isEmpty ? "(no parameters)\n" : table(problemType.parameters)
+        let scales = ProblemCatalog.all.entries.map { "\(NumberFormat.compact($0.upperStepScale)) on \($0.name)" }.joined(separator: ", ")
+        text += "\nderived defaults: L = the problem's bound on the lower level's smoothness ‖∇²_y g‖ at the start, "
+            + "s = its x-step scale (\(scales)), n = its training rows; the values in force are in the record's parameters.\n"
+        return text
+    }
+
+    /// Plot, final figures, oracle counts, the instance and its data.
     func report(_ c: Comparison) -> String {
         let f = { (x: Double) in NumberFormat.compact(x) }
         let metricName = c.metric == .gradientNormSquared ? "exact ‖∇Φ(x_k)‖²" : "validation loss f(x_k, y_k)"
@@ -128,12 +130,32 @@ struct BilevelCommand: ParsableCommand {
         }
         text += Table(headers: ["algorithm", "iterations", "oracle calls", "∇_yG", "∇ₓF", "∇_yF", "HVP", "JVP",
                                 c.metric == .gradientNormSquared ? "final ‖∇Φ‖²" : "final val. loss", "exact ‖∇Φ‖²", "Φ", "seconds"], rows: rows).render()
-        text += "\n" + Table(headers: ["instance", ""], rows: c.instance.keys.sorted().map { [$0, c.instance[$0] ?? ""] }).render()
+        text += "\n" + Table(headers: ["instance", ""], rows: c.instance.keys.sorted().map { [$0, c.instance[$0] ?? ""] }).render() + "\n"
+        for d in c.data {
+            let digest = d.sha256.map { ", sha256 \($0.prefix(16))…" } ?? ""
+            text += "data \(d.role): \(d.source) (\(d.rows) rows, \(d.features) features, \(d.classes) classes\(digest))\n"
+        }
+        if let policy = c.dataPolicy { text += "data policy: \(policy)\n" }
         if !c.skipped.isEmpty {
-            text += "\nnot run on \(c.problem): \(c.skipped.joined(separator: ", ")) (needs a finite-sum problem: logreg-l2 or hyper-cleaning)\n"
+            text += "not run on \(c.problem): \(c.skipped.joined(separator: ", ")) (needs a finite-sum problem: \(Self.finiteSumProblems))\n"
         }
         if let e = c.targetEpsilon { text += "parameters prescribed for target ε = \(f(e)) (see --json for the values in force)\n" }
-        if c.runs.contains(where: \.diverged) { text += "note: a diverged run was stopped when its iterates left the finite range (or grew 10¹⁰-fold)\n" }
+        for d in c.divergences {
+            text += "\(d.component) DIVERGED at \(d.step) \(d.unit): \(d.quantity) = \(f(d.value)) (stopped when x or y left the finite range or the metric grew 10¹⁰-fold)\n"
+        }
         return text
+    }
+
+    static var finiteSumProblems: String { ProblemCatalog.all.entries.filter { $0.isFiniteSum }.map { $0.name }.joined(separator: ", ") }
+}
+
+extension Comparison: CommandRecord {
+    /// Every recorded point of every trajectory.
+    var csv: String {
+        var out = "algorithm,problem,metric,oracle_calls,value\n"
+        for r in runs {
+            for i in r.calls.indices { out += "\(r.algorithm),\(r.problem),\(r.metric.rawValue),\(Int(r.calls[i])),\(r.values[i])\n" }
+        }
+        return out
     }
 }

@@ -2,11 +2,8 @@ import Bilevel
 import Randomness
 import Testing
 
-/// Exact hypergradients and the oracles against finite differences.
+/// Exact hypergradients and the oracles against finite differences, for every problem in the catalogue.
 @Suite struct DerivativeTests {
-    static func problems() throws -> [any BilevelProblem] {
-        [try Fixtures.quadratic(), try Fixtures.logreg(), try Fixtures.hyperCleaning()]
-    }
 
     /// Fourth-order central difference of a scalar function along `d` at t = 0.
     static func directional(_ f: (Double) throws -> Double, h: Double) rethrows -> Double {
@@ -16,9 +13,9 @@ import Testing
 
     static func along(_ x: [Double], _ d: [Double], _ t: Double) -> [Double] { x.indices.map { x[$0] + t * d[$0] } }
 
-    @Test("exact ∇Φ matches finite differences of Φ (rel. err < 1e-6) on all three problems", arguments: [0, 1, 2])
-    func hypergradientMatchesFiniteDifferences(index: Int) throws {
-        let problem = try Self.problems()[index]
+    @Test("exact ∇Φ matches finite differences of Φ (rel. err < 1e-6)", arguments: ProblemCatalog.all.names)
+    func hypergradientMatchesFiniteDifferences(name: String) throws {
+        let problem = try Fixtures.problem(name)
         let stream = RandomStream(seed: 11)
         let x = Fixtures.point(problem.xDimension, stream, scale: 0.5).enumerated().map { problem.initialX[$0.offset] + $0.element }
         let g = try problem.hypergradient(x)
@@ -33,9 +30,9 @@ import Testing
         #expect(err < 1e-6, "\(problem.name): relative error \(err), exact \(exact), numeric \(numeric)")
     }
 
-    @Test("HVP and JVP match finite differences of the gradient oracles, on full and on stochastic batches", arguments: [0, 1, 2])
-    func secondOrderOraclesMatchFiniteDifferences(index: Int) throws {
-        let problem = try Self.problems()[index]
+    @Test("HVP and JVP match finite differences of the gradient oracles, on full and on stochastic batches", arguments: ProblemCatalog.all.names)
+    func secondOrderOraclesMatchFiniteDifferences(name: String) throws {
+        let problem = try Fixtures.problem(name)
         let stream = RandomStream(seed: 12)
         let x = Fixtures.point(problem.xDimension, stream).enumerated().map { problem.initialX[$0.offset] + $0.element }
         let y = Fixtures.point(problem.yDimension, stream)
@@ -66,9 +63,9 @@ import Testing
         }
     }
 
-    @Test("full-batch gradients match finite differences of g and f", arguments: [0, 1, 2])
-    func gradientsMatchObjectives(index: Int) throws {
-        let problem = try Self.problems()[index]
+    @Test("full-batch gradients match finite differences of g and f", arguments: ProblemCatalog.all.names)
+    func gradientsMatchObjectives(name: String) throws {
+        let problem = try Fixtures.problem(name)
         let stream = RandomStream(seed: 13)
         let x = Fixtures.point(problem.xDimension, stream).enumerated().map { problem.initialX[$0.offset] + $0.element }
         let y = Fixtures.point(problem.yDimension, stream)

@@ -1,4 +1,5 @@
 import Bilevel
+import Components
 import Randomness
 import Testing
 
@@ -33,9 +34,9 @@ import Testing
     static func maxAbs(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { abs($0 - $1) }.max() ?? 0 }
 
     @Test("SAGA estimate: exact at the memory point, unbiased elsewhere, and a single sample is not the full oracle",
-          arguments: ["logreg-l2", "hyper-cleaning"])
+          arguments: ProblemCatalog.all.entries.filter { $0.isFiniteSum }.map { $0.name })
     func sagaEstimator(problemName: String) throws {
-        let p: any BilevelProblem = problemName == "logreg-l2" ? try Fixtures.logreg() : try Fixtures.hyperCleaning()
+        let p = try Fixtures.problem(problemName)
         let s = RandomStream(seed: 11)
         let x0 = Fixtures.point(p.xDimension, s.split("x0")), y0 = Fixtures.point(p.yDimension, s.split("y0"))
         let v0 = Fixtures.point(p.yDimension, s.split("v0"))
@@ -85,10 +86,13 @@ import Testing
         return (num / max(den, 1e-300)).squareRoot()
     }
 
-    // Figures on this instance (seed 4): start Φ = 0.270, ‖∇Φ‖² = 5.3e-4, validation loss 0.693 at y = 0;
-    // SABA after 3·10⁵ calls: loss 0.071; after 3·10⁶: Φ = 0.0188, ‖∇Φ‖² = 3.5e-7; AID-CG (α = 20, 3·10⁶): Φ = 0.0199,
-    // and ‖y*(x_SABA) − y*(x_AID)‖/‖y*(x_AID)‖ = 0.058 against 0.97 from the start.
-    @Test("logreg-l2: SABA's validation loss and ‖∇Φ‖² fall by a wide margin and it ends at AID-CG's stationary point")
+    // Figures on this instance (breast cancer, split seed 1; stream seed 4): start Φ = 0.298, ‖∇Φ‖² = 6.1e-4, validation
+    // loss 0.693 at y = 0; SABA after 3·10⁵ calls: loss 0.060; after 3·10⁶: Φ = 0.0368, ‖∇Φ‖² = 4.2e-7; AID-CG (α = 20,
+    // 3·10⁶): Φ = 0.0370, ‖∇Φ‖² = 7.4e-7; ‖y*(x_SABA) − y*(x_AID)‖/‖y*(x_AID)‖ = 0.18 against 0.96 from the start.
+    // On this split Φ keeps falling slowly along a flat valley (both solvers reach Φ ≈ 0.023 at 10⁷ calls, with weights
+    // 0.4–0.6 away from their 3·10⁶ ones), so no finite budget pins x or y*(x) down: what the same budget does pin down is
+    // the value reached, and that both solvers moved the weights the same way, most of the distance from the start.
+    @Test("logreg-l2: SABA's validation loss and ‖∇Φ‖² fall by a wide margin and it ends where AID-CG ends on the same budget")
     func convergesOnLogreg() throws {
         let p = try Fixtures.logreg()
         let startValue = try p.value(p.initialX), startGrad = try p.hypergradientNormSquared(p.initialX)
@@ -104,15 +108,16 @@ import Testing
         // Constant steps with variance reduction converge, so y tracks y*(x): the loss at (x, y) is Φ(x).
         #expect(abs(long.finalUpperLoss - value) < 0.01 * value, "loss \(long.finalUpperLoss) vs Φ \(value)")
         // The reference: deterministic AID-CG on the same budget. log λ is flat where λ is negligible, so x itself is
-        // not identified; the stationary value Φ and the learned weights y*(x) are, and must agree to 10%.
-        let aid = BilevelRunner.run(try SolverCatalog.make("aid-cg", overrides: ["alpha": 20], problem: p), on: p, budget: 3_000_000,
+        // not identified; the value Φ reached must agree to 2%, and the learned weights y*(x) must have covered most of
+        // the way from the start to AID-CG's.
+        let aid = BilevelRunner.run(try SolverCatalog.make("aid-cg", set: ["alpha": "20"], problem: p), on: p, budget: 3_000_000,
                                     stream: RandomStream(seed: 1))
         let reference = try #require(aid.finalValue)
         #expect((aid.finalGradNormSq ?? 1) < 0.01 * startGrad)
-        #expect(abs(value - reference) <= 0.1 * reference, "SABA Φ = \(value), AID-CG Φ = \(reference)")
+        #expect(abs(value - reference) <= 0.02 * reference, "SABA Φ = \(value), AID-CG Φ = \(reference)")
         let weights = Self.relativeDistance(try p.lowerSolution(long.finalX), try p.lowerSolution(aid.finalX))
         let startWeights = Self.relativeDistance(try p.lowerSolution(p.initialX), try p.lowerSolution(aid.finalX))
-        #expect(weights <= 0.1, "‖y*(x_SABA) − y*(x_AID)‖/‖y*(x_AID)‖ = \(weights) (start: \(startWeights))")
+        #expect(weights <= 0.3 * startWeights, "‖y*(x_SABA) − y*(x_AID)‖/‖y*(x_AID)‖ = \(weights) (start: \(startWeights))")
         #expect(startWeights > 0.3, "the start must be far from the reference for the comparison to mean something")
     }
 
@@ -136,9 +141,9 @@ import Testing
     @Test("non-positive or non-finite steps and infinite-population problems are refused with one line")
     func badParameters() throws {
         let p = try Fixtures.logreg()
-        for (key, value) in [("rho", 0.0), ("rho", -0.01), ("rho", .nan), ("rho", .infinity), ("alpha", 0.0), ("alpha", -1), ("alpha", .nan)] {
+        for (key, value) in [("rho", "0"), ("rho", "-0.01"), ("rho", "nan"), ("rho", "inf"), ("alpha", "0"), ("alpha", "-1"), ("alpha", "nan")] {
             do {
-                _ = try SolverCatalog.make("saba", overrides: [key: value], problem: p)
+                _ = try SolverCatalog.make("saba", set: [key: value], problem: p)
                 Issue.record("saba accepted \(key) = \(value)")
             } catch {
                 let text = String(describing: error)
@@ -146,9 +151,10 @@ import Testing
             }
         }
         // Defaults resolve per problem: α scales with the problem's x-step scale (10 on logreg-l2), ρ does not.
-        let effective = try Comparison.effectiveParameters("saba", overrides: [:], targetEpsilon: nil, problem: p)
-        #expect(effective == ["alpha": 0.015, "rho": 0.015])
-        _ = try SolverCatalog.make("saba", overrides: ["rho": 0.01, "alpha": 0.02], problem: p)
+        let effective = try SABA.resolve(problem: p)
+        #expect(effective == ParameterValues(["alpha": .real(0.015), "rho": .real(0.015)]))
+        #expect(try effective == SolverCatalog.make("saba", problem: p).values)
+        _ = try SolverCatalog.make("saba", set: ["rho": "0.01", "alpha": "0.02"], problem: p)
         do {
             _ = try SolverCatalog.make("saba", problem: try Fixtures.quadratic())
             Issue.record("saba accepted the quadratic problem")
@@ -156,6 +162,9 @@ import Testing
             let text = String(describing: error)
             #expect(text.contains("finite-sum") && !text.contains("\n"), "\(text)")
         }
-        #expect(throws: BilevelError.self) { _ = try Comparison.run(problem: "quadratic", algorithms: ["saba"], budget: 1000, seed: 1) }
+        #expect(throws: BilevelError.self) { _ = try Comparison.run(problem: QuadraticProblem.self, solvers: [SABA.self], budget: 1000, seed: 1) }
+        // With --algo all it is left out instead, and named.
+        let all = try Comparison.run(problem: QuadraticProblem.self, solvers: SolverCatalog.all.entries, budget: 1000, seed: 1, skipUnsupported: true)
+        #expect(all.skipped == ["saba"] && !all.runs.contains { $0.algorithm == "saba" })
     }
 }

@@ -92,7 +92,7 @@ struct WorkbenchProcess {
         #expect(a.stdout == b.stdout)
         let data = try Data(contentsOf: dir.appendingPathComponent("results/lapack-sanity.json"))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(json["schema"] as? String == "workbench.claim/1")
+        #expect(json["schema"] as? String == "workbench.claim/2")
         #expect(json["verdict"] as? String == "holds")
         #expect((json["checks"] as? [Any])?.count == 3)
         // No temporary file is left behind by the atomic write.

@@ -11,6 +11,7 @@ import Testing
         ["greedy", "tolerance", "--epsilon", "1e-3", "--set", "N=100", "--set", "n_max=30", "--set", "seeds=2"],
         ["greedy", "prune-mlp", "--hidden", "16", "--keep", "4,8"],
         ["prune", "--method", "random", "--sparsity", "0.5", "--epochs", "1", "--net", "mlp:16"],
+        ["bilevel", "--algo", "mrbo,aid-cg", "--budget", "5000"],
     ]
 
     static func records(in dir: URL) throws -> [URL] {
