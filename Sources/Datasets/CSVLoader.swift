@@ -60,6 +60,16 @@ public enum CSVLoader {
             originalLabels: original)
     }
 
+    /// The line and column of the label of data row `row` (0-based) in the file `loadLabeled` read, for errors found after loading.
+    static func labelPosition(path: String, row: Int, labelColumn: LabelColumn = .last, header: CSVHeaderPolicy = .auto) -> (line: Int, column: Int)? {
+        guard let document = try? CSVReader.read(path: path, header: header), document.rows.indices.contains(row) else { return nil }
+        switch labelColumn {
+        case .first: return (document.rows[row].line, 1)
+        case .last: return (document.rows[row].line, document.width)
+        case .index(let k): return (document.rows[row].line, k + 1)
+        }
+    }
+
     /// The finite number in cell `column` (0-based) of `row`, or an error at its position.
     private static func number(_ cell: Substring, _ document: CSVDocument, _ row: CSVRow, _ column: Int) throws(DatasetError) -> Double {
         let parsed = NumberSyntax.parse(cell)

@@ -26,9 +26,13 @@ enum DataFile {
     }
 
     /// The text split into lines with 1-based numbers; "\r\n" and "\r" end lines as well as "\n".
+    ///
+    /// Only those three end a line, as in editors, `grep -n` and Python's csv module: `isNewline`
+    /// would also split at form feeds, vertical tabs, U+0085, U+2028 and U+2029, which shifts
+    /// every later line number and cuts comments and quoted names in two.
     static func lines(_ text: String) -> [(number: Int, text: Substring)] {
         // Swift treats "\r\n" as one Character, so splitting on "\n" alone would miss Windows files.
-        let parts = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        let parts = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
         return parts.enumerated().map { (number: $0.offset + 1, text: $0.element) }
     }
 }

@@ -27,6 +27,19 @@ public enum DataLoader {
         throw .unknownDataset(name: argument, known: BuiltinDatasets.names)
     }
 
+    /// An error about the label of row `row` (0-based) of the data set `load(argument)` returned,
+    /// found after loading (e.g. a label the training file lacks): at the label's line and column,
+    /// or its byte in an IDX label file.
+    static func labelError(_ argument: String, row: Int, _ message: String) -> DatasetError {
+        let parts = argument.split(separator: ",").map(String.init)
+        if parts.count == 2 { return .malformed(file: parts[1], message: "byte \(8 + row): \(message)") }
+        let ext = (argument as NSString).pathExtension.lowercased()
+        let position = ext == "csv" ? CSVLoader.labelPosition(path: argument, row: row)
+            : libsvmExtensions.contains(ext) ? LIBSVMLoader.labelPosition(path: argument, row: row) : nil
+        guard let position else { return .malformed(file: argument, message: "row \(row + 1): \(message)") }
+        return .syntax(file: argument, line: position.line, column: position.column, message: message)
+    }
+
     /// Where a data set came from, for the record: the argument, its sha256 (files only) and its size.
     public static func provenance(_ argument: String, role: String, dataset: LabeledDataset) -> DataProvenance {
         let paths = argument.split(separator: ",").map(String.init)
@@ -88,9 +101,22 @@ public enum DataPolicy {
                              policy: "stratified 60/20/20 split (split seed \(splitSeed)), standardised on the training part")
     }
 
-    /// Loads `argument` and splits it by the policy.
+    /// Loads `argument` and splits it by the policy; errors name the file (e.g. too few rows to split).
     public static func load(_ argument: String, splitSeed: UInt64 = defaultSplitSeed) throws(DatasetError) -> PreparedSplit {
-        try split(DataLoader.load(argument), splitSeed: splitSeed, source: argument)
+        let dataset = try DataLoader.load(argument)
+        do {
+            return try split(dataset, splitSeed: splitSeed, source: argument)
+        } catch {
+            throw naming(argument, error)
+        }
+    }
+
+    /// `error` as a whole-file error about `file`, unless it already names a file.
+    private static func naming(_ file: String, _ error: DatasetError) -> DatasetError {
+        switch error {
+        case .invalidArgument(let message), .invalidDataset(let message): return .malformed(file: file, message: message)
+        default: return error
+        }
     }
 
     /// A user's own split: the files as given, standardised on the training file.
@@ -109,7 +135,7 @@ public enum DataPolicy {
             labels.reserveCapacity(d.count)
             for (row, k) in d.labels.enumerated() {
                 guard let mapped = index[d.originalLabels[k]] else {
-                    throw .malformed(file: path, message: "row \(row + 1) has label \(d.originalLabels[k]), which the training file \(train) never uses")
+                    throw DataLoader.labelError(path, row: row, "label \(d.originalLabels[k]), which the training file \(train) never uses")
                 }
                 labels.append(mapped)
             }
@@ -119,9 +145,16 @@ public enum DataPolicy {
         let va = try conform(validation)
         let te = try test.map { p throws(DatasetError) in try conform(p) }
         let s = try Standardizer(fitting: tr)
+        // Values far outside the training file's range can standardise to infinity: name the file.
+        func standardised(_ d: LabeledDataset, _ path: String) throws(DatasetError) -> LabeledDataset {
+            do { return try s.apply(d) } catch {
+                throw .malformed(file: path, message: "features overflow when standardised with the training file's means and deviations")
+            }
+        }
         var provenance = [DataLoader.provenance(train, role: "train", dataset: tr), DataLoader.provenance(validation, role: "validation", dataset: va)]
         if let test, let te { provenance.append(DataLoader.provenance(test, role: "test", dataset: te)) }
-        return PreparedSplit(train: try s.apply(tr), validation: try s.apply(va), test: try te.map { d throws(DatasetError) in try s.apply(d) },
+        return PreparedSplit(train: try standardised(tr, train), validation: try standardised(va, validation),
+                             test: try te.map { d throws(DatasetError) in try standardised(d, test ?? "") },
                              provenance: provenance, policy: "user's own split, standardised on the training file")
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Lines and columns are 1-based. For CSV the column is the field number (what a spreadsheet
 /// shows); for LIBSVM it is the character position of the offending token, because fields there
 /// are space-separated tokens of varying index. Binary IDX files have no lines, so their errors
-/// name the file and the byte offset instead.
+/// name the file and the byte offset instead (`.malformed` with a message starting `byte N: `).
 public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
     /// The path does not exist.
     case noSuchFile(path: String)
@@ -46,8 +46,25 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible, L
 }
 
 /// Quotes a cell for an error message, shortened so one bad megabyte cell still gives one readable line.
+///
+/// The limit counts Unicode scalars, not Characters: one Character can be a digit followed by
+/// thousands of combining marks. Control characters (NUL, form feed, ESC, …) and the line and
+/// paragraph separators are written as `\u{…}` so the message stays one printable line; tabs stay.
 func quoted<S: StringProtocol>(_ cell: S) -> String {
     let limit = 40
-    let text = cell.count > limit ? String(cell.prefix(limit)) + "…" : String(cell)
+    var text = ""
+    var count = 0
+    for scalar in cell.unicodeScalars {
+        if count == limit {
+            text += "…"
+            break
+        }
+        count += 1
+        if (scalar.properties.generalCategory == .control && scalar != "\t") || scalar == "\u{2028}" || scalar == "\u{2029}" {
+            text += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        } else {
+            text.unicodeScalars.append(scalar)
+        }
+    }
     return "'\(text)'"
 }

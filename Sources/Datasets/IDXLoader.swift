@@ -5,16 +5,17 @@ import LinearAlgebra
 ///
 /// Only uncompressed files are read; MNIST is distributed gzipped, so run `gunzip` first (a gzip
 /// file is recognised and reported as such). Pixels are scaled from 0…255 to [0, 1]; each image
-/// becomes one row, its pixels in row-major order. Errors name the file (binary files have no lines).
+/// becomes one row, its pixels in row-major order. Binary files have no lines, so errors name the
+/// file and the byte offset: `train-images-idx3-ubyte: byte 16: truncated: …`.
 public enum IDXLoader {
     /// The images in `images` with the labels in `labels` (remapped to 0..<k in sorted order).
     public static func load(images: String, labels: String) throws(DatasetError) -> LabeledDataset {
         let (count, height, width, pixels) = try readImages(images)
         let rawLabels = try readLabels(labels)
         guard rawLabels.count == count else {
-            throw .malformed(file: labels, message: "has \(rawLabels.count) labels but \(images) has \(count) images")
+            throw malformed(labels, at: 4, "has \(rawLabels.count) labels but \(images) has \(count) images")
         }
-        guard count > 0 else { throw .malformed(file: images, message: "contains no images") }
+        guard count > 0 else { throw malformed(images, at: 4, "contains no images") }
         let d = height * width
         var features = Matrix(rows: count, cols: d)
         for i in 0..<count {
@@ -30,13 +31,17 @@ public enum IDXLoader {
         let bytes = try DataFile.bytes(path)
         try checkMagic(bytes, 0x0000_0803, "unsigned-byte 3-d images", path)
         guard bytes.count >= 16 else {
-            throw .malformed(file: path, message: "truncated: \(bytes.count) bytes, the image header needs 16")
+            throw malformed(path, at: bytes.count, "truncated: \(bytes.count) bytes, the image header needs 16")
         }
         let count = Int(bigEndian32(bytes, 4)), height = Int(bigEndian32(bytes, 8)), width = Int(bigEndian32(bytes, 12))
+        // Images without pixels would give a data set without features.
+        guard height > 0, width > 0 else {
+            throw malformed(path, at: height == 0 ? 8 : 12, "images of \(height)×\(width) pixels are empty")
+        }
         // A corrupt header can promise more than Int holds; that is an error, not a trap.
         let (area, overflow1) = height.multipliedReportingOverflow(by: width)
         let (total, overflow2) = count.multipliedReportingOverflow(by: area)
-        guard !overflow1, !overflow2 else { throw .malformed(file: path, message: "header dimensions \(count)×\(height)×\(width) are absurd") }
+        guard !overflow1, !overflow2 else { throw malformed(path, at: 4, "header dimensions \(count)×\(height)×\(width) are absurd") }
         try checkLength(bytes, header: 16, payload: total, shape: "\(count)×\(height)×\(width)", path)
         return (count, height, width, bytes)
     }
@@ -46,7 +51,7 @@ public enum IDXLoader {
         let bytes = try DataFile.bytes(path)
         try checkMagic(bytes, 0x0000_0801, "unsigned-byte 1-d labels", path)
         guard bytes.count >= 8 else {
-            throw .malformed(file: path, message: "truncated: \(bytes.count) bytes, the label header needs 8")
+            throw malformed(path, at: bytes.count, "truncated: \(bytes.count) bytes, the label header needs 8")
         }
         let count = Int(bigEndian32(bytes, 4))
         try checkLength(bytes, header: 8, payload: count, shape: "\(count)", path)
@@ -55,25 +60,30 @@ public enum IDXLoader {
 
     private static func checkMagic(_ bytes: [UInt8], _ expected: UInt32, _ what: String, _ path: String) throws(DatasetError) {
         if bytes.starts(with: [0x1F, 0x8B]) {
-            throw .malformed(file: path, message: "is gzip-compressed; only uncompressed IDX files are read (gunzip it first)")
+            throw malformed(path, at: 0, "gzip-compressed; only uncompressed IDX files are read (gunzip it first)")
         }
         guard bytes.count >= 4 else {
-            throw .malformed(file: path, message: "truncated: \(bytes.count) bytes, too short for an IDX magic number")
+            throw malformed(path, at: bytes.count, "truncated: \(bytes.count) bytes, too short for an IDX magic number")
         }
         let magic = bigEndian32(bytes, 0)
         guard magic == expected else {
-            throw .malformed(file: path, message: "magic number \(hex(magic)) is not \(hex(expected)) (\(what))")
+            throw malformed(path, at: 0, "magic number \(hex(magic)) is not \(hex(expected)) (\(what))")
         }
     }
 
     private static func checkLength(_ bytes: [UInt8], header: Int, payload: Int, shape: String, _ path: String) throws(DatasetError) {
         let have = bytes.count - header
         if have < payload {
-            throw .malformed(file: path, message: "truncated: the header promises \(shape) = \(payload) bytes after byte \(header), the file has \(have)")
+            throw malformed(path, at: bytes.count, "truncated: the header promises \(shape) = \(payload) bytes after byte \(header), the file has \(have)")
         }
         if have > payload {
-            throw .malformed(file: path, message: "\(have - payload) unexpected bytes after the \(shape) = \(payload) promised by the header")
+            throw malformed(path, at: header + payload, "\(have - payload) unexpected bytes after the \(shape) = \(payload) promised by the header")
         }
+    }
+
+    /// An error at byte `offset` of the file at `path`.
+    private static func malformed(_ path: String, at offset: Int, _ message: String) -> DatasetError {
+        .malformed(file: path, message: "byte \(offset): \(message)")
     }
 
     private static func bigEndian32(_ b: [UInt8], _ at: Int) -> UInt32 {

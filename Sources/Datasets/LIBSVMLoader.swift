@@ -8,6 +8,10 @@ import LinearAlgebra
 /// +1 → 1). Text after `#` is a comment. Error columns are the 1-based character position of
 /// the offending token (or of the value part of an `index:value` pair).
 public enum LIBSVMLoader {
+    /// The largest dense matrix (rows × features) a file is expanded to: 2^28 entries, 2 GiB of
+    /// doubles. A sparse file can name index 10^12 in a dozen bytes; beyond this it is refused.
+    public static let maxDenseEntries = 1 << 28
+
     /// The data set in `path`, densified; `featureCount` fixes the width (default: the largest index seen).
     public static func load(path: String, featureCount: Int? = nil) throws(DatasetError) -> LabeledDataset {
         if let featureCount, featureCount < 1 {
@@ -18,6 +22,7 @@ public enum LIBSVMLoader {
         // (row, 0-based column, value) triples; densified once the width is known.
         var entries: [(row: Int, column: Int, value: Double)] = []
         var maxIndex = 0
+        var maxIndexAt = (line: 0, column: 0)
         for (number, line) in DataFile.lines(text) {
             let tokens = tokenize(line)
             guard let labelToken = tokens.first else { continue }
@@ -54,7 +59,7 @@ public enum LIBSVMLoader {
                                   message: NumberSyntax.complaint(valueText, parsed) + " (in \(quoted(token.text)))")
                 }
                 previous = index
-                maxIndex = max(maxIndex, index)
+                if index > maxIndex { (maxIndex, maxIndexAt) = (index, (number, token.column)) }
                 entries.append((row, index - 1, value))
             }
         }
@@ -62,11 +67,31 @@ public enum LIBSVMLoader {
         let width = featureCount ?? maxIndex
         guard width >= 1 else { throw .malformed(file: path, message: "no feature has a value; pass featureCount") }
         let n = rawLabels.count
+        let (dense, overflow) = n.multipliedReportingOverflow(by: width)
+        if overflow || dense > maxDenseEntries {
+            let size = "the dense matrix \(n) × \(width), more than \(maxDenseEntries) entries"
+            if let featureCount {
+                throw .malformed(file: path, message: "featureCount \(featureCount) would make \(size)")
+            }
+            throw .syntax(file: path, line: maxIndexAt.line, column: maxIndexAt.column, message: "index \(maxIndex) would make \(size)")
+        }
         var features = Matrix(rows: n, cols: width)
         for e in entries { features.storage[e.row + e.column * n] = e.value }
         let (labels, original) = LabelRemapping.remap(rawLabels)
         return try LabeledDataset(name: URL(fileURLWithPath: path).lastPathComponent, features: features,
                                   labels: labels, classCount: original.count, originalLabels: original)
+    }
+
+    /// The line and column of the label of data line `row` (0-based) in the file at `path`, for errors found after loading.
+    static func labelPosition(path: String, row: Int) -> (line: Int, column: Int)? {
+        guard let text = try? DataFile.text(path) else { return nil }
+        var seen = 0
+        for (number, line) in DataFile.lines(text) {
+            guard let label = tokenize(line).first else { continue }
+            if seen == row { return (number, label.column) }
+            seen += 1
+        }
+        return nil
     }
 
     /// Blank-separated tokens with their 1-based character columns, stopping at a `#` comment.

@@ -20,10 +20,20 @@ public struct Standardizer: Sendable, Equatable {
         var scales = [Double](repeating: 1, count: features.cols)
         for j in 0..<features.cols {
             let column = features.storage[(j * n)..<((j + 1) * n)]
-            let mean = column.reduce(0, +) / Double(n)
+            var mean = column.reduce(0, +) / Double(n)
             // Two-pass variance: subtracting the mean first keeps it accurate for large offsets.
             let variance = column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
-            let sd = variance.squareRoot()
+            var sd = variance.squareRoot()
+            if !mean.isFinite || !sd.isFinite {
+                // Finite values beyond about 1e154 overflow the sum or the squares (an infinite sd
+                // would silently turn the column into zeros); redo it on values divided by the
+                // largest magnitude, where both stay below 1, then scale back.
+                let c = column.reduce(0) { max($0, abs($1)) }
+                let scaledMean = column.reduce(0) { $0 + $1 / c } / Double(n)
+                let scaledVariance = column.reduce(0) { $0 + ($1 / c - scaledMean) * ($1 / c - scaledMean) } / Double(n)
+                mean = scaledMean * c
+                sd = scaledVariance.squareRoot() * c
+            }
             means[j] = mean
             scales[j] = sd > 1e-12 * max(1, abs(mean)) ? sd : 1
         }
@@ -40,6 +50,9 @@ public struct Standardizer: Sendable, Equatable {
     public var dimension: Int { means.count }
 
     /// The standardised copy of `features` (same number of columns as the fitting data).
+    ///
+    /// Values far outside the fitting data's range can standardise to infinity; a data set built
+    /// from such a matrix is rejected by `LabeledDataset`'s finiteness check.
     public func apply(_ features: Matrix) throws(DatasetError) -> Matrix {
         guard features.cols == dimension else {
             throw .invalidArgument("standardiser fitted to \(dimension) features was given \(features.cols)")
@@ -48,7 +61,12 @@ public struct Standardizer: Sendable, Equatable {
         let n = features.rows
         for j in 0..<dimension {
             let m = means[j], s = scales[j]
-            for i in 0..<n { out.storage[i + j * n] = (features.storage[i + j * n] - m) / s }
+            for i in 0..<n {
+                let x = features.storage[i + j * n]
+                // x − m overflows when both are near ±1.8e308 with opposite signs; dividing first does not.
+                let d = x - m
+                out.storage[i + j * n] = d.isFinite ? d / s : x / s - m / s
+            }
         }
         return out
     }

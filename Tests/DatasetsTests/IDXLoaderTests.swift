@@ -24,7 +24,7 @@ import Testing
         let (images, labels, _) = try tinyFiles()
         // Passing the label file as images: its magic is 0x801.
         #expect(errorText { _ = try IDXLoader.load(images: labels, labels: images) }
-            == "\(labels): magic number 0x00000801 is not 0x00000803 (unsigned-byte 3-d images)")
+            == "\(labels): byte 0: magic number 0x00000801 is not 0x00000803 (unsigned-byte 3-d images)")
         let gz = try TestFiles.write("x.gz", bytes: [0x1F, 0x8B, 8, 0, 0, 0])
         #expect(errorText { _ = try IDXLoader.load(images: gz, labels: labels) }?.contains("gzip") == true)
     }
@@ -32,17 +32,17 @@ import Testing
     @Test func truncatedAndOversized() throws {
         let (images, labels, pixels) = try tinyFiles()
         let cut = try TestFiles.write("cut-idx3-ubyte", bytes: be32(0x803) + be32(3) + be32(2) + be32(2) + pixels.dropLast())
-        #expect(errorText { _ = try IDXLoader.load(images: cut, labels: labels) }?.hasPrefix("\(cut): truncated") == true)
+        #expect(errorText { _ = try IDXLoader.load(images: cut, labels: labels) }?.hasPrefix("\(cut): byte 27: truncated") == true)
         let header = try TestFiles.write("hdr-idx3-ubyte", bytes: be32(0x803) + be32(3))
-        #expect(errorText { _ = try IDXLoader.load(images: header, labels: labels) }?.hasPrefix("\(header): truncated") == true)
+        #expect(errorText { _ = try IDXLoader.load(images: header, labels: labels) }?.hasPrefix("\(header): byte 8: truncated") == true)
         let extra = try TestFiles.write("extra-idx1-ubyte", bytes: be32(0x801) + be32(3) + [1, 2, 3, 4])
-        #expect(errorText { _ = try IDXLoader.load(images: images, labels: extra) }?.contains("1 unexpected bytes") == true)
+        #expect(errorText { _ = try IDXLoader.load(images: images, labels: extra) } == "\(extra): byte 11: 1 unexpected bytes after the 3 = 3 promised by the header")
     }
 
     @Test func countMismatch() throws {
         let (images, labels, _) = try tinyFiles(labels: [1, 2])
         #expect(errorText { _ = try IDXLoader.load(images: images, labels: labels) }
-            == "\(labels): has 2 labels but \(images) has 3 images")
+            == "\(labels): byte 4: has 2 labels but \(images) has 3 images")
     }
 
     @Test func missingFile() throws {
