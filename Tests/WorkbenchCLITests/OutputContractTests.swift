@@ -18,11 +18,19 @@ import Testing
         try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil).filter { $0.pathExtension == "json" }
     }
 
-    /// The record's bytes without the wall time, the one field that differs between identical runs.
+    /// Wall-time fields: the only ones that may differ between two runs of the same command and seed.
+    static let wallTimeKeys: Set<String> = ["wallTimeSeconds", "seconds"]
+
+    /// The record re-encoded without its wall-time fields, at any depth.
     static func stable(_ data: Data) throws -> Data {
-        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        object.removeValue(forKey: "wallTimeSeconds")
-        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        func strip(_ v: Any) -> Any {
+            if let d = v as? [String: Any] {
+                return d.filter { !wallTimeKeys.contains($0.key) }.mapValues(strip)
+            }
+            if let a = v as? [Any] { return a.map(strip) }
+            return v
+        }
+        return try JSONSerialization.data(withJSONObject: strip(try JSONSerialization.jsonObject(with: data)), options: [.sortedKeys])
     }
 
     @Test(arguments: invocations) func theRecordInOutIsWhatJSONPrintsAndTheTextRunWritesTheSame(args: [String]) throws {
