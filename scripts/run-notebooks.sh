@@ -42,4 +42,5 @@ elif [ $status -ne 0 ]; then echo "notebooks: workbench verify all failed with s
     || { echo "notebooks: workbench prune failed" >&2; exit 1; }
 echo "notebooks: records written to $RESULTS in $(( $(date +%s) - start )) s"
 
-"$VENV/bin/python" scripts/run-notebooks.py --results "$RESULTS" --out "$OUT"
+# The kernels warn on stderr that they talk over local TCP; that line says nothing about the notebooks.
+"$VENV/bin/python" scripts/run-notebooks.py --results "$RESULTS" --out "$OUT" 2> >(grep -v "Kernel is running over TCP" >&2)
