@@ -4,7 +4,7 @@ Writes, under --out: the executed copy <name>.ipynb, <name>.html, and every figu
 figures/<name>-<k>.png. The folder is handed to the notebooks in the RESULTS environment
 variable. Exits 1 if any cell of any notebook raised (all notebooks are still run).
 """
-import argparse, base64, os, sys, time
+import argparse, base64, os, re, sys, time
 from pathlib import Path
 
 import nbformat
@@ -54,7 +54,8 @@ for path in notebooks:
         failed.append(path.name)
         # The last lines of the traceback name the cell's error.
         print(f'notebooks: {path.name} FAILED after {time.time() - start:.1f} s:', file=sys.stderr)
-        print('\n'.join(str(error).strip().splitlines()[-6:]), file=sys.stderr)
+        plain = re.sub(r'\x1b\[[0-9;]*m', '', str(error)).strip()
+        print('\n'.join(plain.splitlines()[-6:]), file=sys.stderr)
     else:
         print(f'notebooks: {path.name} ok, {count} figure{"s" if count != 1 else ""}, {time.time() - start:.1f} s')
 
