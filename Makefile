@@ -2,15 +2,16 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := liblapacke-dev libgsl-dev libopenblas-dev pkg-config
-# What the tests need beyond the build: coq checks proofs/coq on every `make test`.
-TEST_APT_PACKAGES := coq
+# What the tests need beyond the build: coq checks proofs/coq on every `make test`;
+# python3-venv sets up .venv-notebooks, in which `make test` executes the notebooks.
+TEST_APT_PACKAGES := coq python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tests assert rates from real experiments; unoptimised Swift is 10-100x slower at them,
 # so tests build in release mode too (SwiftPM keeps testable imports enabled).
 TEST_FLAGS ?= -c release
 BIN := .build/release/workbench
 
-.PHONY: deps test-deps apt-install build verify test proofs bench clean
+.PHONY: deps test-deps apt-install build verify test proofs notebooks bench clean
 
 deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
@@ -36,6 +37,13 @@ verify: build
 test: test-deps
 	bash scripts/check-proofs.sh
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test $(TEST_FLAGS)
+	bash scripts/run-notebooks.sh
+
+# Venv from notebooks/requirements.txt, quick-mode records, every notebooks/*.ipynb executed:
+# executed copies, HTML, figures/*.png and report.md under notebooks/out/ (git-ignored).
+notebooks: build
+	@$(MAKE) --no-print-directory apt-install PACKAGES=python3-venv APT_FLAGS=--no-install-recommends
+	bash scripts/run-notebooks.sh
 
 # Machine-checks proofs/coq: fails on a coqc error, an unfinished proof or an axiom beyond the standard library's.
 proofs: test-deps
@@ -46,4 +54,4 @@ bench: deps
 	.build/release/workbench-bench
 
 clean:
-	rm -rf .build results
+	rm -rf .build results notebooks/out

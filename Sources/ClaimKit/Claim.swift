@@ -20,6 +20,8 @@ public protocol Claim: Sendable {
     var statement: String { get }
     /// The proof document, relative to the repository root (e.g. "proofs/greedy-decay.md").
     var proofPath: String { get }
+    /// The paper (or reference text) the statement comes from: authors, venue, year, title.
+    var source: String { get }
     /// The verdict rule, in words, as fixed before the run.
     var rule: String { get }
     /// The negative control, in words.
@@ -160,6 +162,9 @@ public struct Figure: Sendable {
 extension Claim {
     /// No declared controls: the claim contract test fails until a claim names them.
     public var controlChecks: [String] { [] }
+
+    /// No source named: the report and proofs index then say so rather than invent one.
+    public var source: String { "no source given" }
 
     /// The record's file name: the id with '/' made filesystem-safe ("greedy-rate-1/n" → "greedy-rate-1-n.json").
     public var resultFileName: String { id.replacingOccurrences(of: "/", with: "-") + ".json" }

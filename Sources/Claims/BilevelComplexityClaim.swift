@@ -21,6 +21,7 @@ public struct BilevelComplexityClaim: Claim {
     static let controlName = "stocBiO under the accelerated rule (control)"
     public var controlChecks: [String] { [Self.controlName] }
     public let proofPath = "proofs/bilevel-complexity.md"
+    public let source = "J. Yang, K. Ji, Y. Liang, \"Provably faster algorithms for bilevel optimization\", NeurIPS 2021"
     public let rule = "accelerated exponent 95% t-CI lower ≤ 1.65 and upper < 1.8; stocBiO CI lower > 1.75 and above the accelerated CI; same verdict with the fit window moved ±¼ decade"
     public let negativeControl = "stocBiO (O(ε^-2)) must fail the accelerated rule under the same protocol"
     public let parameters: [Parameter] = [

@@ -19,6 +19,7 @@ public struct GraspGradientFlowClaim: Claim {
     static func controlName(_ score: String) -> String { "\(score) in GraSP's place (control)" }
     public var controlChecks: [String] { Self.controlScores.map(Self.controlName) }
     public let proofPath = "proofs/grasp-gradient-flow.md"
+    public let source = "C. Wang, G. Zhang, R. Grosse, \"Picking winning tickets before training by preserving gradient flow\" (GraSP), ICLR 2020"
     public let rule = "post-pruning ‖g‖² (T = 200, pruning batch, weights) of GraSP ≥ 10× both reverse-GraSP and random at every density ≥ 10% and ≥ 2× at lower densities, on every paired seed; first-order prediction −2θ_Rᵀ(Hg)_R has the sign of the measured change for these three criteria on every seed, and Spearman ≥ 0.8 with it over all six criteria (adding SNIP, magnitude, SynFlow) × seeds, at each density ≥ 10%"
     public let negativeControl = "reverse-GraSP, and random pruning, put in GraSP's place must fail the same ≥ 10× / ≥ 2× rule"
 

@@ -14,6 +14,7 @@ public struct GreedyRateClaim: Claim {
     public let id = "greedy-rate-1/n"
     public let statement = "uniform-weight greedy selection satisfies L_n ≤ V/n at every n; n random neurons (without replacement) have E L_n = (V/n)(N−n)/(N−1)"
     public let proofPath = "proofs/greedy-rate-1-n.md"
+    public let source = "M. Ye, C. Gong, L. Nie, D. Zhou, A. Klivans, Q. Liu, \"Good subnetworks provably exist: pruning via greedy forward selection\", ICML 2020"
     public let rule = "greedy-uniform L_n ≤ V/n (1 + 1e-12) at every n and seed; the mean over runs of L_n/E L_n for random selection is within 3 standard errors of 1 at every checkpoint n ∈ {1, 2, 5, 10, 20, 50, …, n_max}"
     public let negativeControl = "a worst-neuron 'greedy' must break V/n, and random selection WITH replacement must fail the without-replacement formula"
     public let controlChecks = [Self.worstControl, Self.replacementControl]

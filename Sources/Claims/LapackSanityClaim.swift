@@ -13,6 +13,7 @@ public struct LapackSanityClaim: Claim {
     public let id = "lapack-sanity"
     public let statement = "Cholesky solves of SPD systems are backward stable: backward error stays near ε while forward error grows like κ·ε"
     public let proofPath = "proofs/lapack-sanity.md"
+    public let source = "LAPACK Users' Guide (Anderson et al., SIAM 1999), §4.7; N. J. Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., SIAM 2002, Thm. 10.3"
     public let rule = "Cholesky backward error ≤ 100ε at every κ and its log-log slope against κ has 95% CI upper end < 0.1; forward-error slope in [0.75, 1.15]"
     public let controlChecks = ["explicit inverse (control)"]
     public let negativeControl = "solving through the explicit inverse x = A⁻¹b must fail the backward-stability rule"

@@ -19,10 +19,12 @@ struct VerifyCommand: ParsableCommand {
           workbench verify lapack-sanity
           workbench verify lapack-sanity --param kmax=10 --seed 7
           workbench verify all --quick --json
+          workbench verify greedy-decay bilevel-complexity --report r.md
+          workbench verify all --report report.md
         """)
 
-    @Argument(help: "A claim id, or 'all'.")
-    var claim: String?
+    @Argument(help: "Claim ids, or 'all'.")
+    var claims: [String] = []
 
     @Flag(help: "List the registered claims and exit.")
     var list = false
@@ -36,11 +38,33 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("param"), help: ArgumentHelp("Override an experiment parameter.", valueName: "key=value"))
     var params: [String] = []
 
+    @Option(help: ArgumentHelp("Also write one Markdown report of the run to FILE (atomically).", valueName: "FILE.md"))
+    var report: String?
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         guard !(quick && full) else { throw ValidationError("--quick and --full are exclusive") }
-        if !list && claim == nil { throw ValidationError("name a claim (one of: \(ClaimRegistry.ids.joined(separator: ", ")), all) or use --list") }
+        if !list && claims.isEmpty { throw ValidationError("name a claim (one of: \(ClaimRegistry.ids.joined(separator: ", ")), all) or use --list") }
+        if list && (!claims.isEmpty || report != nil) { throw ValidationError("--list takes no claim and no --report") }
+        if let report, report.isEmpty { throw ValidationError("--report needs a file name") }
+    }
+
+    /// The claims named on the command line, in registry order for 'all' and in the given order otherwise, each once.
+    func selectedClaims() throws -> [any Claim] {
+        if claims.contains("all") { return ClaimRegistry.all.entries }
+        var seen = Set<String>(), out = [any Claim]()
+        for id in claims where seen.insert(id).inserted { out.append(try ClaimRegistry.all.named(id)) }
+        return out
+    }
+
+    /// The command line that reproduces one claim's record of this run.
+    func reproduceCommand(_ c: any Claim, overrides: [String: String]) -> String {
+        var parts = ["workbench verify", c.id, "--seed \(common.seed)"]
+        if quick { parts.append("--quick") }
+        if full { parts.append("--full") }
+        for k in overrides.keys.sorted() { parts.append("--param \(k)=\(overrides[k] ?? "")") }
+        return parts.joined(separator: " ")
     }
 
     func run() throws {
@@ -49,27 +73,39 @@ struct VerifyCommand: ParsableCommand {
             emit(TextTable.render(headers: ["claim", "statement"], rows: rows))
             return
         }
-        let claims: [any Claim] = claim == "all" ? ClaimRegistry.all.entries : [try ClaimRegistry.all.named(claim ?? "")]
+        let started = Date()
+        let claims = try selectedClaims()
         let overrides = try Settings.parse(params, flag: "--param")
         if claims.count > 1 && !overrides.isEmpty {
-            throw InputError("--param applies to a single claim, not to 'all'")
+            throw InputError("--param applies to a single claim, not to several")
         }
         let mode: RunMode = quick ? .quick : (full ? .full : .standard)
         let versions = CommonOptions.versions
         var worst: Int32 = 0
         var records = [ClaimRecord]()
+        var entries = [ClaimReport.Entry]()
         let text = !(common.json || common.csv)
+        // A Markdown file holds no escape codes: with --report the plots are drawn without colour.
+        var style = common.plotStyle
+        if report != nil { style.color = false }
         for c in claims {
-            let result = try ClaimRunner.run(any: c, seed: common.seed, mode: mode, overrides: overrides, plotStyle: common.plotStyle,
-                                             progress: common.progress, text: text, versions: versions)
+            let result = try ClaimRunner.run(any: c, seed: common.seed, mode: mode, overrides: overrides, plotStyle: style,
+                                             progress: common.progress, text: text || report != nil, versions: versions)
             let url = URL(fileURLWithPath: common.out).appendingPathComponent(c.resultFileName)
             try AtomicFile.writeJSON(result.record, to: url)
             records.append(result.record)
+            entries.append(ClaimReport.Entry(record: result.record, source: c.source, text: result.report,
+                                             command: reproduceCommand(c, overrides: overrides)))
             if text { emit(ClaimRunner.render(result) + "\n") }
             if !common.quiet {
                 FileHandle.standardError.write(Data("\(c.id): \(result.record.verdict.rawValue) in \(String(format: "%.1f", result.record.wallTimeSeconds)) s, record written to \(url.path)\n".utf8))
             }
             worst = max(worst, result.record.verdict.exitCode)
+        }
+        if let report {
+            let url = URL(fileURLWithPath: report)
+            try ClaimReport(entries: entries, totalWallTimeSeconds: Date().timeIntervalSince(started)).write(to: url)
+            if !common.quiet { FileHandle.standardError.write(Data("report written to \(url.path)\n".utf8)) }
         }
         if common.json {
             emit(String(decoding: try JSONOutput.encode(claims.count == 1 ? AnyEncodable(records[0]) : AnyEncodable(records)), as: UTF8.self))
