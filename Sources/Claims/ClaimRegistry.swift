@@ -9,6 +9,7 @@ public enum ClaimRegistry {
         GreedyDecayClaim(),
         GreedyRateClaim(),
         GraspGradientFlowClaim(),
+        LotterySanityClaim(),
         // TODO(port) BilevelComplexityClaim(),
     ]) { $0.id }
 
