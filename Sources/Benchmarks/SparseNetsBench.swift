@@ -43,3 +43,30 @@ func sparseNetsBenchmarks() {
         print("  " + name + String(format: " %11.1f", 1000 * Date().timeIntervalSince(start) / Double(reps)))
     }
 }
+
+/// The cost of one IMP round on each net: magnitude masks by the global rule, and one 40-epoch training of one arm.
+func lotteryBenchmarks() {
+    print("\n== SparseNets: one IMP round on the digits (global magnitude rule at 20%/10%, then 40 epochs of one arm, lr 0.01, batch 32)")
+    guard let data = try? PreparedData.digits() else { print("  (digits unavailable)"); return }
+    print("  net            weights   ms per mask   s per arm   s per round (4 arms)")
+    let recipe = TrainingRecipe(epochs: 40, batchSize: 32, optimizer: SGDConfiguration(learningRate: 0.01))
+    for spec in ["mlp:64,64", "mlp:256,256", "cnn:8,16"] {
+        guard let arch = try? Architecture.parse(spec),
+              let net0 = try? MaskedNetwork(arch, inputSize: 64, classCount: 10, stream: RandomStream(seed: 1)),
+              let magnitude = try? PruningCatalog.score(named: "magnitude"),
+              let batch = try? PairedPruningExperiment(architecture: arch, data: data).pruningBatch(seed: 1) else { continue }
+        var reps = 0
+        var start = Date()
+        repeat {
+            guard let scores = try? magnitude.scores(PruningContext(network: net0, batch: batch, stream: RandomStream(seed: 2))),
+                  (try? GlobalIMPRule().next(scores: scores, masks: net0.masks, fraction: 0.2, outputFraction: 0.1)) != nil else { return }
+            reps += 1
+        } while Date().timeIntervalSince(start) < 0.2
+        let maskMs = 1000 * Date().timeIntervalSince(start) / Double(reps)
+        var net = net0
+        start = Date()
+        _ = try? Trainer.train(&net, on: data.train, recipe: recipe, stream: RandomStream(seed: 3))
+        let train = Date().timeIntervalSince(start)
+        print("  " + spec.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: " %9d %13.2f %11.2f %22.2f", net0.prunableCount, maskMs, train, 4 * train + maskMs / 1000))
+    }
+}

@@ -10,6 +10,7 @@ public enum ClaimRegistry {
         GreedyRateClaim(),
         GraspGradientFlowClaim(),
         BilevelComplexityClaim(),
+        LotterySanityClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.

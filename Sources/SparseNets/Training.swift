@@ -225,11 +225,16 @@ public enum Trainer {
     ///
     /// A non-finite minibatch loss, or a non-finite weight or bias at the end of an epoch, stops
     /// training and is reported as a `Divergence` of `component` at that epoch, never passed off as a result.
+    /// `startEpoch` > 0 resumes the recipe there (schedule and data order as in a full run, fresh momentum),
+    /// as rewinding to the weights of epoch k and training the remaining epochs needs.
     @discardableResult
     public static func train(_ network: inout MaskedNetwork, on data: TrainingData, recipe: TrainingRecipe, stream: RandomStream,
-                             hooks: [any TrainingHook] = [], component: String = "training",
+                             hooks: [any TrainingHook] = [], component: String = "training", startEpoch: Int = 0,
                              progress: ((Int, Int) -> Void)? = nil) throws -> TrainingOutcome {
         try recipe.validate()
+        guard (0...recipe.epochs).contains(startEpoch) else {
+            throw SparseNetsError("start epoch \(startEpoch) is outside 0...\(recipe.epochs)")
+        }
         guard data.dimension == network.inputSize else {
             throw SparseNetsError("the data have \(data.dimension) features but the network expects \(network.inputSize)")
         }
@@ -242,10 +247,10 @@ public enum Trainer {
         let opt = recipe.optimizer
         let propagator = Propagator()
         var gradient = Parameters(zerosLike: network.parameters)
-        var state = OptimizerState(momentum: Parameters(zerosLike: network.parameters), step: 0)
+        var state = OptimizerState(momentum: Parameters(zerosLike: network.parameters), step: startEpoch * stepsPerEpoch)
         var history = [EpochMetrics]()
         let order = stream.split("data-order")
-        for epoch in 0..<recipe.epochs {
+        for epoch in startEpoch..<recipe.epochs {
             let perm = order.split(epoch).permutation(n)
             var lossSum = 0.0, correct = 0
             for s in 0..<stepsPerEpoch {

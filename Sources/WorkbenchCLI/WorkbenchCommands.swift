@@ -6,6 +6,7 @@ enum WorkbenchCommands {
         VerifyCommand.self,
         GreedyCommand.self,
         PruneCommand.self,
+        LotteryCommand.self,
         BilevelCommand.self,
     ]
 }
