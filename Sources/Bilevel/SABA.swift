@@ -95,10 +95,7 @@ public struct SABA: BilevelSolver {
 
     public init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError) {
         // SAGA keeps one memory row per sample: a fresh-noise population has no rows to keep.
-        guard problem.lowerSampleCount != nil else {
-            let finite = ProblemCatalog.all.entries.filter { $0.isFiniteSum }.map { $0.name }.joined(separator: ", ")
-            throw .invalidOption("saba needs a finite-sum problem (\(finite)): \(problem.name) draws fresh noise for every sample, so there is no sample set for SAGA's memory")
-        }
+        try Self.requireSupport(problem)
         self.values = values
         a = values.real("alpha"); r = values.real("rho")
     }

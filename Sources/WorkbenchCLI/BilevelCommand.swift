@@ -136,8 +136,8 @@ struct BilevelCommand: ParsableCommand {
             text += "data \(d.role): \(d.source) (\(d.rows) rows, \(d.features) features, \(d.classes) classes\(digest))\n"
         }
         if let policy = c.dataPolicy { text += "data policy: \(policy)\n" }
-        if !c.skipped.isEmpty {
-            text += "not run on \(c.problem): \(c.skipped.joined(separator: ", ")) (needs a finite-sum problem: \(Self.finiteSumProblems))\n"
+        for name in c.skipped {
+            text += "not run on \(c.problem): \(name) \(c.skippedReasons[name] ?? "cannot run here")\n"
         }
         if let e = c.targetEpsilon { text += "parameters prescribed for target ε = \(f(e)) (see --json for the values in force)\n" }
         for d in c.divergences {

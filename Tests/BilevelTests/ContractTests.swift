@@ -52,6 +52,15 @@ final class ProbeProblem: BilevelProblem, @unchecked Sendable {
         tally.jacobianVector += cost(batch, lower: true)
         base.jacobianVector(x, y, v, batch, into: &out)
     }
+    var providesGradXG: Bool { base.providesGradXG }
+    func gradXG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) {
+        tally.gradXG += cost(batch, lower: true)
+        base.gradXG(x, y, batch, into: &out)
+    }
+    func upperValue(_ x: [Double], _ y: [Double], _ batch: Minibatch) -> Double {
+        tally.valueF += cost(batch, lower: false)
+        return base.upperValue(x, y, batch)
+    }
     // Exact quantities go to the base problem, whose own oracles are not tallied: they are never counted.
     func lowerObjective(_ x: [Double], _ y: [Double]) -> Double { base.lowerObjective(x, y) }
     func upperObjective(_ x: [Double], _ y: [Double]) -> Double { base.upperObjective(x, y) }
@@ -100,7 +109,7 @@ final class ProbeProblem: BilevelProblem, @unchecked Sendable {
             let c = run.counts
             #expect(c == probe.tally, "\(name) on \(base.name): counted \(c), made \(probe.tally)")
             #expect(c.total == OracleKind.allCases.map { c[$0] }.reduce(0, +))
-            #expect(c.total == c.gradYG + c.gradXF + c.gradYF + c.hessianVector + c.jacobianVector)
+            #expect(c.total == c.gradYG + c.gradXF + c.gradYF + c.hessianVector + c.jacobianVector + c.gradXG + c.valueF)
             #expect(run.calls.last == Double(c.total) && c.total >= 20_000)
         }
     }
