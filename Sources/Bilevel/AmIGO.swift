@@ -6,7 +6,8 @@ import Randomness
 /// system ½zᵀHz + zᵀ∇_yF, then an x step along ∇ₓF + ∇ₓ∇_yG·z on a fresh batch.
 ///
 /// Per outer step: T steps y ← y − β∇_yG(ξ_t); T_z steps z ← z − η(H_ξ z + ∇_yF(ξ)); x ← x − α(∇ₓF + J z).
-/// Constant steps (the paper's analysis uses constant steps with batches growing as 1/ε).
+/// x step α_k = α(k₀/(k₀+k))^p, p = 0.5 by default; p = 0 with `--target-eps` (the paper's analysis:
+/// constant steps with batches growing as 1/ε).
 /// Proved: O(ε^-2) stochastic oracle calls (theorem number unconfirmed).
 public struct AmIGO: BilevelSolver {
     public static let name = "amigo"
@@ -19,14 +20,18 @@ public struct AmIGO: BilevelSolver {
     public static let fixedParameters: [Parameter] = [
         .count("T", 2, "inner SGD steps on y per outer step"),
         .count("Tz", 2, "SGD steps on the linear system per outer step"),
+        .real("alpha-power", 0.5, .unit, "decay exponent p of the x step α_k = α(k₀/(k₀+k))^p (0 = constant)"),
+        .real("offset", 10, .positive, "k₀ of the step schedule"),
         .count("batch", 1, "minibatch size"),
     ]
 
     public let values: ParameterValues
+    let power: Double, k0: Double
     let a: Double, b: Double, e: Double, t: Int, tz: Int, bs: Int
 
     public init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError) {
         self.values = values
+        power = values.real("alpha-power"); k0 = values.real("offset")
         a = values.real("alpha"); b = values.real("beta"); e = values.real("eta")
         t = values.int("T"); tz = values.int("Tz"); bs = try batchSize(values, "batch", problem)
     }
@@ -35,7 +40,10 @@ public struct AmIGO: BilevelSolver {
         let dx = x.count, dy = y.count
         var z = [Double](repeating: 0, count: dy), gy = z, hz = z, fy = z
         var fx = [Double](repeating: 0, count: dx), jz = fx
+        var k = 0
         repeat {
+            let ak = decayed(a, k, offset: k0, power: power)
+            k += 1
             for _ in 0..<t {
                 oracles.gradYG(x, y, oracles.draw(bs, stream), into: &gy)
                 Vec.axpy(-b, gy, &y)
@@ -49,11 +57,11 @@ public struct AmIGO: BilevelSolver {
             let batch = oracles.draw(bs, stream)
             oracles.gradXF(x, y, batch, into: &fx)
             oracles.jacobianVector(x, y, z, batch, into: &jz)
-            for i in 0..<dx { x[i] -= a * (fx[i] + jz[i]) }
+            for i in 0..<dx { x[i] -= ak * (fx[i] + jz[i]) }
         } while recorder.observe(x, y)
     }
 
     public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: ParameterValue] {
-        ["batch": Prescription.size((1 / epsilon).rounded(.up), cappedBy: problem)]
+        ["batch": Prescription.size((1 / epsilon).rounded(.up), cappedBy: problem), "alpha-power": .real(0)]
     }
 }

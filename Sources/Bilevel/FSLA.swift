@@ -7,19 +7,21 @@ import Randomness
 ///
 /// y ← y − β∇_yG(ξ); z ← z − η(H_ξ z + ∇_yF(ξ)); h_k = ∇ₓF + J_ξ z;
 /// d_k = h_k(x_k, y_k, z_k) + (1 − ρ_k)(d_{k−1} − h(x_{k−1}, y_{k−1}, z_{k−1}; same ξ)); x ← x − α_k d_k.
-/// Schedule: α_k = a·(w/(w+k))^{1/3}, ρ_k = min(1, c_ρ(w/(w+k))^{2/3}), β and η constant.
+/// Schedule (single timescale): r_k = (w/(w+k))^{1/3}; α_k = a·r_k, β_k = β·r_k, η_k = η·r_k, ρ_k = min(1, c_ρ r_k).
+/// With constant y and z steps the z noise enters every STORM difference and accumulates over the 1/ρ_k
+/// window; decaying them with α keeps that error bounded.
 /// Proved: Õ(ε^-2) (theorem number unconfirmed).
 public struct FSLA: BilevelSolver {
     public static let name = "fsla"
     public static let summary = "FSLA: fully single loop, one linear-system step per iteration, STORM on x, Õ(ε^-2) (Li, Gu, Huang 2022)"
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.2), .positive, "x step a: α_k = a·(w/(w+k))^{1/3}"),
-        DerivedParameter("beta", .overSmoothness(0.5), .positive, "y step β (constant)"),
-        DerivedParameter("eta", .overSmoothness(0.5), .positive, "linear-system step η (constant)"),
+        DerivedParameter("beta", .overSmoothness(0.5), .positive, "y step scale: β_k = β·(w/(w+k))^{1/3}"),
+        DerivedParameter("eta", .overSmoothness(0.5), .positive, "linear-system step scale: η_k = η·(w/(w+k))^{1/3}"),
     ]
     public static let fixedParameters: [Parameter] = [
         .real("w", 10, .positive, "offset w of the schedules"),
-        .real("c-rho", 0.5, .positive, "momentum ρ_k = c_ρ·(w/(w+k))^{2/3}"),
+        .real("c-rho", 0.5, .positive, "momentum ρ_k = c_ρ·(w/(w+k))^{1/3}"),
         .count("batch", 1, "minibatch size"),
     ]
 
@@ -45,7 +47,7 @@ public struct FSLA: BilevelSolver {
             if k == 0 {
                 for i in 0..<dx { d[i] = fx[i] + jz[i] }
             } else {
-                let r = pow(w / (w + Double(k)), 2.0 / 3), rho = min(1, cr * r)
+                let rho = min(1, cr * pow(w / (w + Double(k)), 1.0 / 3))
                 for i in 0..<dx { d[i] = fx[i] + jz[i] + (1 - rho) * d[i] }
                 oracles.gradXF(xOld, yOld, batch, into: &fx)
                 oracles.jacobianVector(xOld, yOld, zOld, batch, into: &jz)
@@ -55,8 +57,9 @@ public struct FSLA: BilevelSolver {
             oracles.hessianVector(x, y, z, batch, into: &hz)
             oracles.gradYF(x, y, batch, into: &fy)
             xOld = x; yOld = y; zOld = z
-            for i in 0..<dy { y[i] -= b * gy[i]; z[i] -= e * (hz[i] + fy[i]) }
-            Vec.axpy(-a * pow(w / (w + Double(k)), 1.0 / 3), d, &x)
+            let r = pow(w / (w + Double(k)), 1.0 / 3)
+            for i in 0..<dy { y[i] -= b * r * gy[i]; z[i] -= e * r * (hz[i] + fy[i]) }
+            Vec.axpy(-a * r, d, &x)
             k += 1
         } while recorder.observe(x, y)
     }

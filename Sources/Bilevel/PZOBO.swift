@@ -6,14 +6,14 @@ import Randomness
 ///
 /// Per outer step: y_N(x) from N inner steps y ← y − β∇_yg(x, y; ξ_t) warm-started at y; for Q Gaussian
 /// directions u_j the same N steps (same batches ξ_t, same start) at x + μu_j give
-/// δ_j = (y_N(x + μu_j) − y_N(x))/μ; ĥ = ∇ₓf(x, y_N) + (1/Q)Σ_j ⟨δ_j, ∇_yf(x, y_N)⟩ u_j; x ← x − α ĥ.
+/// δ_j = (y_N(x + μu_j) − y_N(x))/μ; ĥ = ∇ₓf(x, y_N) + (1/Q)Σ_j ⟨δ_j, ∇_yf(x, y_N)⟩ u_j; x ← x − α_k ĥ with α_k = α₀(k₀/(k₀+k))^p.
 /// Only gradients are called: N(Q + 1) ∇_yg, one ∇ₓf, one ∇_yf per step — every one counted.
 /// Proved: Õ(d² ε^-2)-type gradient complexity in the deterministic setting (unconfirmed).
 public struct PZOBO: BilevelSolver {
     public static let name = "pzobo"
     public static let summary = "PZOBO: zeroth-order Jacobian of the inner trajectory by Gaussian finite differences (Sow, Ji, Liang 2022)"
     public static let derivedParameters = [
-        DerivedParameter("alpha", .xStep(0.2), .positive, "x step α"),
+        DerivedParameter("alpha", .xStep(0.1), .positive, "x step α₀; α_k = α₀(k₀/(k₀+k))^p"),
         DerivedParameter("beta", .overSmoothness(0.5), .positive, "inner step β"),
     ]
     public static let fixedParameters: [Parameter] = [
@@ -21,13 +21,17 @@ public struct PZOBO: BilevelSolver {
         .count("directions", 10, "Gaussian directions Q per estimate"),
         .real("smoothing", 1e-3, .positive, "finite-difference step μ"),
         .count("batch", 1, "minibatch size per inner step"),
+        .real("alpha-power", 0.5, .unit, "decay exponent p of the x step α_k = α(k₀/(k₀+k))^p (0 = constant)"),
+        .real("offset", 10, .positive, "k₀ of the step schedule"),
     ]
 
     public let values: ParameterValues
+    let power: Double, k0: Double
     let a: Double, b: Double, n: Int, q: Int, mu: Double, bs: Int
 
     public init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError) {
         self.values = values
+        power = values.real("alpha-power"); k0 = values.real("offset")
         a = values.real("alpha"); b = values.real("beta"); n = values.int("N"); q = values.int("directions")
         mu = values.real("smoothing"); bs = try batchSize(values, "batch", problem)
     }
@@ -65,14 +69,17 @@ public struct PZOBO: BilevelSolver {
         var directions = [[Double]](repeating: [Double](repeating: 0, count: x.count), count: q)
         var batches = [Minibatch]()
         batches.reserveCapacity(n)
+        var k = 0
         repeat {
+            let ak = decayed(a, k, offset: k0, power: power)
+            k += 1
             batches.removeAll(keepingCapacity: true)
             for _ in 0..<n { batches.append(oracles.draw(bs, stream)) }
             for j in 0..<q { for i in 0..<x.count { directions[j][i] = stream.gaussian() } }
             let (h, yN) = Self.estimate(oracles, x, y, directions: directions, smoothing: mu, beta: b, batches: batches,
                                         outer: oracles.draw(bs, stream))
             y = yN
-            Vec.axpy(-a, h, &x)
+            Vec.axpy(-ak, h, &x)
         } while recorder.observe(x, y)
     }
 
