@@ -10,6 +10,7 @@ import Randomness
 public struct AIDFP: BilevelSolver {
     public static let name = "aid-fp"
     public static let summary = "AID-FP: implicit differentiation with a fixed-point linear solve (deterministic)"
+    public static let proved: ProvedRate = .notApplicable("deterministic: O(ε^-1) full-batch steps; Protocol A's stochastic ε-exponent does not apply")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.2), .positive, "x step α"),
         DerivedParameter("beta", .overSmoothness(1), .positive, "inner y step β"),

@@ -12,6 +12,7 @@ import Randomness
 public struct AmIGO: BilevelSolver {
     public static let name = "amigo"
     public static let summary = "AmIGO: warm-started inner SGD and SGD on the linear system, O(ε^-2) (Arbel & Mairal 2022)"
+    public static let proved: ProvedRate = .epsilonExponent(2, source: "Arbel & Mairal 2022, with batches ∝ 1/ε; theorem number unconfirmed")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.2), .positive, "x step α (constant)"),
         DerivedParameter("beta", .overSmoothness(0.5), .positive, "inner y step β"),

@@ -12,6 +12,7 @@ import Randomness
 public struct BOME: BilevelSolver {
     public static let name = "bome"
     public static let summary = "BOME: fully first-order value-function method with a dynamic barrier (Liu et al. 2022)"
+    public static let proved: ProvedRate = .notApplicable("rate proved for the deterministic KKT residual, not E‖∇Φ‖² under sampling (unconfirmed)")
     public static let needsLowerCrossGradient = true
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.1), .positive, "step ξ on (x, y)"),

@@ -13,6 +13,7 @@ import Randomness
 public struct F2SA: BilevelSolver {
     public static let name = "f2sa"
     public static let summary = "F2SA: fully first-order penalty method, no Hessian/Jacobian products, Õ(ε^-3.5) (Kwon et al. 2023)"
+    public static let proved: ProvedRate = .epsilonExponent(3.5, source: "Kwon et al. 2023, Õ, stochastic; theorem number unconfirmed")
     public static let needsLowerCrossGradient = true
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.2), .positive, "x step at λ₀; α_k = alpha·λ₀/λ_k"),

@@ -14,8 +14,9 @@ import Randomness
 public struct FSLA: BilevelSolver {
     public static let name = "fsla"
     public static let summary = "FSLA: fully single loop, one linear-system step per iteration, STORM on x, Õ(ε^-2) (Li, Gu, Huang 2022)"
+    public static let proved: ProvedRate = .epsilonExponent(2, source: "Li, Gu, Huang 2022; unconfirmed")
     public static let derivedParameters = [
-        DerivedParameter("alpha", .xStep(0.2), .positive, "x step a: α_k = a·(w/(w+k))^{1/3}"),
+        DerivedParameter("alpha", .xStep(0.05), .positive, "x step a: α_k = a·(w/(w+k))^{1/3} (x must move slower than z tracks: 0.2·s diverges on quadratic)"),
         DerivedParameter("beta", .overSmoothness(0.5), .positive, "y step scale: β_k = β·(w/(w+k))^{1/3}"),
         DerivedParameter("eta", .overSmoothness(0.5), .positive, "linear-system step scale: η_k = η·(w/(w+k))^{1/3}"),
     ]

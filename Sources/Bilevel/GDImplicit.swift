@@ -11,6 +11,7 @@ import Randomness
 public struct GDImplicit: BilevelSolver {
     public static let name = "gd-implicit"
     public static let summary = "GD-implicit: full-batch GD on y + implicit diff by CG from zero (jaxopt's GD solver)"
+    public static let proved: ProvedRate = .notApplicable("deterministic: O(ε^-1) full-batch steps; Protocol A's stochastic ε-exponent does not apply")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.2), .positive, "x step α"),
         DerivedParameter("beta", .overSmoothness(1), .positive, "inner y step β"),

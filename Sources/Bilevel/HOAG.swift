@@ -11,6 +11,7 @@ import Randomness
 public struct HOAG: BilevelSolver {
     public static let name = "hoag"
     public static let summary = "HOAG: implicit differentiation with decreasing tolerances ε_k = ε₀ρ^k (Pedregosa 2016)"
+    public static let proved: ProvedRate = .notApplicable("asymptotic convergence only (Pedregosa 2016, Theorem 1), no rate")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.2), .positive, "x step α"),
         DerivedParameter("beta", .overSmoothness(1), .positive, "inner y step β"),

@@ -12,6 +12,7 @@ import Randomness
 public struct ITD: BilevelSolver {
     public static let name = "itd"
     public static let summary = "ITD: reverse-mode differentiation through T full-batch inner steps (deterministic)"
+    public static let proved: ProvedRate = .notApplicable("deterministic: O(ε^-1) full-batch steps; Protocol A's stochastic ε-exponent does not apply")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.2), .positive, "x step α"),
         DerivedParameter("beta", .overSmoothness(1), .positive, "inner step β"),

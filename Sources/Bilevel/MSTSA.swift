@@ -13,8 +13,9 @@ import Randomness
 public struct MSTSA: BilevelSolver {
     public static let name = "mstsa"
     public static let summary = "MSTSA: SGD on y, STORM momentum on the hypergradient, single timescale, Õ(ε^-2) unconfirmed (Khanduri et al. 2021)"
+    public static let proved: ProvedRate = .epsilonExponent(2, source: "Khanduri et al. 2021 (MSTSA); unconfirmed")
     public static let derivedParameters = [
-        DerivedParameter("alpha", .xStep(0.3), .positive, "x step a: α_k = a·(w/(w+k))^{1/3}"),
+        DerivedParameter("alpha", .xStep(0.1), .positive, "x step a: α_k = a·(w/(w+k))^{1/3}"),
         DerivedParameter("beta", .overSmoothness(0.5), .positive, "y step b: β_k = b·(w/(w+k))^{1/3}"),
         NeumannParameters.eta,
     ]

@@ -12,6 +12,7 @@ import Randomness
 public struct PZOBO: BilevelSolver {
     public static let name = "pzobo"
     public static let summary = "PZOBO: zeroth-order Jacobian of the inner trajectory by Gaussian finite differences (Sow, Ji, Liang 2022)"
+    public static let proved: ProvedRate = .notApplicable("rate counts full gradients with a dimension factor (deterministic analysis; unconfirmed)")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.1), .positive, "x step α₀; α_k = α₀(k₀/(k₀+k))^p"),
         DerivedParameter("beta", .overSmoothness(0.5), .positive, "inner step β"),

@@ -11,6 +11,8 @@ import Randomness
 public struct RandomSearch: BilevelSolver {
     public static let name = "random-search"
     public static let summary = "random search in x with inner GD and the 1/5 success rule (baseline, no hypergradient)"
+    public static let acceptsOnlyImprovements = true
+    public static let proved: ProvedRate = .notApplicable("baseline: no rate")
     public static let derivedParameters = [
         DerivedParameter("sigma", .xStep(0.5), .positive, "initial search radius σ₀"),
         DerivedParameter("beta", .overSmoothness(1), .positive, "inner y step β"),

@@ -81,6 +81,7 @@ public struct SAGAMemory: Sendable {
 public struct SABA: BilevelSolver {
     public static let name = "saba"
     public static let summary = "SABA: SOBA with SAGA memories on finite sums, constant steps, O((n+m)^{2/3} ε^-1) (Dagréou et al. 2022)"
+    public static let proved: ProvedRate = .epsilonExponent(1, source: "Dagréou et al. 2022: O((n+m)^{2/3} ε^-1), exponent at fixed n + m; unconfirmed")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.0015), .positive, "x step γ (constant); keep γ ≲ ρ·s or log λ can run away"),
     ]

@@ -13,6 +13,7 @@ import Randomness
 public struct SRBA: BilevelSolver {
     public static let name = "srba"
     public static let summary = "SRBA: SARAH variance reduction on SOBA's directions, O((n+m)^{1/2} ε^-1) (Dagréou et al. 2024)"
+    public static let proved: ProvedRate = .epsilonExponent(1, source: "Dagréou et al. 2024: O((n+m)^{1/2} ε^-1), exponent at fixed n + m; unconfirmed")
     public static let needsFiniteSum = true
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.0015), .positive, "x step γ (constant)"),

@@ -12,6 +12,7 @@ import Randomness
 public struct SUSTAIN: BilevelSolver {
     public static let name = "sustain"
     public static let summary = "SUSTAIN: STORM momentum on both levels, one-product Neumann estimate, Õ(ε^-1.5) (Khanduri et al. 2021)"
+    public static let proved: ProvedRate = .epsilonExponent(1.5, source: "Khanduri et al. 2021, Õ; theorem number unconfirmed")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.3), .positive, "x step scale a: α_k = a·(w/(w+k))^{1/3}"),
         DerivedParameter("beta", .overSmoothness(0.5), .positive, "y step scale: β_k = beta·(w/(w+k))^{1/3}"),

@@ -63,8 +63,12 @@ public protocol BilevelSolver: Sendable {
     static var fixedParameters: [Parameter] { get }
     /// Whether the solver needs a finite sample set (SAGA-type memory), which fresh-noise problems lack.
     static var needsFiniteSum: Bool { get }
+    /// What its paper proves about its oracle complexity (what `--complexity` compares the measurement with).
+    static var proved: ProvedRate { get }
     /// Whether the solver calls ∇ₓg (the fully first-order ones), which not every problem provides.
     static var needsLowerCrossGradient: Bool { get }
+    /// Whether x only ever moves to a point with a lower (counted) upper value — a search that cannot diverge in x.
+    static var acceptsOnlyImprovements: Bool { get }
     /// The largest lower dimension the solver handles (dense d×d estimates), nil when unbounded.
     static var maxLowerDimension: Int? { get }
     /// Values that realise the theory's prescription for a target ε (batch sizes, loop lengths, Q); every key is a declared parameter.
@@ -81,6 +85,7 @@ extension BilevelSolver {
     public static var needsFiniteSum: Bool { false }
     public static var needsLowerCrossGradient: Bool { false }
     public static var maxLowerDimension: Int? { nil }
+    public static var acceptsOnlyImprovements: Bool { false }
 
     /// Why the solver cannot run on `problem`, or nil when it can (what `--algo all` prints for a skipped solver).
     public static func unsupportedReason(_ problem: any BilevelProblem) -> String? {

@@ -170,6 +170,12 @@ final class ProbeProblem: BilevelProblem, @unchecked Sendable {
         }
         #expect(!set.isEmpty, "\(name) has no x step")
         let budget = 10_000_000
+        if t.acceptsOnlyImprovements {
+            // A search that only accepts improvements cannot be driven off by a huge step: it must stay no worse than the start.
+            let run = BilevelRunner.run(try t.make(set, problem: problem), on: problem, budget: 100_000, stream: RandomStream(seed: 1))
+            #expect(!run.diverged && problem.upperObjective(run.finalX, try problem.lowerSolution(run.finalX)) <= problem.upperObjective(problem.initialX, try problem.lowerSolution(problem.initialX)) + 1e-9)
+            return
+        }
         let run = BilevelRunner.run(try t.make(set, problem: problem), on: problem, budget: budget, stream: RandomStream(seed: 1), exactFinal: false)
         let d = try #require(run.divergence, "\(name) on \(problem.name) with \(set) did not diverge in \(run.counts.total) calls")
         #expect(d.component == name && d.unit == "oracle calls")
