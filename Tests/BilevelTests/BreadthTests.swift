@@ -35,7 +35,7 @@ import Testing
         let ystar = try p.lowerSolution(x)
         var gy = [Double](repeating: 0, count: 10)
         p.gradYG(x, ystar, p.fullBatch, into: &gy)
-        #expect(Vec.normSquared(gy).squareRoot() < 1e-10)
+        #expect(gy.map { $0 * $0 }.reduce(0, +).squareRoot() < 1e-10)
         let grad = try p.hypergradient(x)
         let h = 1e-5
         var fd = [Double](repeating: 0, count: 10)
@@ -51,7 +51,7 @@ import Testing
         p.gradYG(x, y, p.fullBatch, into: &full)
         for i in 0..<1024 {
             p.gradYG(x, y, Minibatch(size: 1, lower: [i], upper: [i]), into: &one)
-            Vec.axpy(1.0 / 1024, one, &sum)
+            for k in 0..<10 { sum[k] += one[k] / 1024 }
         }
         #expect(Fixtures.relativeError(sum, full) < 1e-12)
         var fdy = [Double](repeating: 0, count: 10)
@@ -127,10 +127,13 @@ import Testing
                                             batches: batches, outer: p.fullBatch)
                 errors.append(Fixtures.relativeError(h, exact))
             }
-            #expect(errors.last! < 1e-5, "\(problemName): relative errors \(errors)")
             if problemName == "logreg-l2" {
-                // y_N is nonlinear in x there: the error shrinks with μ (first-order differences: about 10× per decade).
-                #expect(errors[0] > 5 * errors[1] && errors[1] > 5 * errors[2], "\(errors)")
+                // y_N is nonlinear in x there: forward differences leave an O(μ) error, about 10× less per decade of μ.
+                #expect(errors[0] > 5 * errors[1] && errors[1] > 5 * errors[2] && errors[2] > 5 * errors[3], "\(errors)")
+                #expect(errors.last! < 1e-3, "\(problemName): relative errors \(errors)")
+            } else {
+                // y_N is affine in x on the quadratic: the differences are exact and only the inner loop's error remains.
+                #expect(errors.allSatisfy { $0 < 1e-6 }, "\(problemName): relative errors \(errors)")
             }
         }
     }

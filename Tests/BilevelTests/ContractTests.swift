@@ -173,7 +173,9 @@ final class ProbeProblem: BilevelProblem, @unchecked Sendable {
         if t.acceptsOnlyImprovements {
             // A search that only accepts improvements cannot be driven off by a huge step: it must stay no worse than the start.
             let run = BilevelRunner.run(try t.make(set, problem: problem), on: problem, budget: 100_000, stream: RandomStream(seed: 1))
-            #expect(!run.diverged && problem.upperObjective(run.finalX, try problem.lowerSolution(run.finalX)) <= problem.upperObjective(problem.initialX, try problem.lowerSolution(problem.initialX)) + 1e-9)
+            let end = problem.upperObjective(run.finalX, try problem.lowerSolution(run.finalX))
+            let start = problem.upperObjective(problem.initialX, try problem.lowerSolution(problem.initialX))
+            #expect(!run.diverged && end <= start + 1e-9, "\(name): Φ \(start) → \(end)")
             return
         }
         let run = BilevelRunner.run(try t.make(set, problem: problem), on: problem, budget: budget, stream: RandomStream(seed: 1), exactFinal: false)
