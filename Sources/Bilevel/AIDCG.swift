@@ -8,6 +8,7 @@ import Randomness
 public struct AIDCG: BilevelSolver {
     public static let name = "aid-cg"
     public static let summary = "AID-CG: deterministic implicit differentiation with conjugate gradients (reference)"
+    public static let proved: ProvedRate = .notApplicable("deterministic: O(ε^-1) full-batch steps; Protocol A's stochastic ε-exponent does not apply")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.2), .positive, "x step α"),
         DerivedParameter("beta", .overSmoothness(1), .positive, "inner y step β"),

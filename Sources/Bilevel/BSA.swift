@@ -11,6 +11,7 @@ import Randomness
 public struct BSA: BilevelSolver {
     public static let name = "bsa"
     public static let summary = "BSA: growing inner loop, random-truncation Neumann, O(ε^-2) f / O(ε^-3) g calls (Ghadimi & Wang 2018)"
+    public static let proved: ProvedRate = .epsilonExponent(3, source: "Ghadimi & Wang 2018: O(ε^-3) lower-level samples dominate the count; theorem number unconfirmed")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.2), .positive, "x step α; α_k = α/√(k+1)"),
         DerivedParameter("beta", .overSmoothness(0.6), .positive, "inner y step β"),

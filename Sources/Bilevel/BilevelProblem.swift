@@ -58,6 +58,14 @@ public protocol BilevelProblem: Sendable {
     /// ∇ₓ∇_y g(x, y) · v (an x-sized vector) averaged over `batch`.
     func jacobianVector(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch, into out: inout [Double])
 
+    /// Whether `gradXG` is implemented (the fully first-order solvers need it).
+    var providesGradXG: Bool { get }
+    /// ∇ₓ g(x, y) averaged over `batch` (an x-sized vector).
+    func gradXG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double])
+
+    /// f(x, y) on `batch` (the default evaluates the whole upper population, which a full batch asks for).
+    func upperValue(_ x: [Double], _ y: [Double], _ batch: Minibatch) -> Double
+
     /// g(x, y) over the whole lower population (for line searches; never counted).
     func lowerObjective(_ x: [Double], _ y: [Double]) -> Double
     /// f(x, y) over the whole upper population (the validation loss on real problems).
@@ -73,6 +81,15 @@ public protocol BilevelProblem: Sendable {
 }
 
 extension BilevelProblem {
+    public var providesGradXG: Bool { false }
+
+    /// Problems without ∇ₓg return NaN, so a solver that skipped the `providesGradXG` check diverges at once instead of using zeros.
+    public func gradXG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) {
+        for i in out.indices { out[i] = .nan }
+    }
+
+    public func upperValue(_ x: [Double], _ y: [Double], _ batch: Minibatch) -> Double { upperObjective(x, y) }
+
     public func drawHessianBatch(size: Int, stream: RandomStream) -> Minibatch { drawBatch(size: size, stream: stream) }
 
     /// The full-population batch (exact oracles).

@@ -31,6 +31,8 @@ public struct Comparison: Sendable, Encodable {
     public var runs: [Trajectory]
     /// Solvers left out because they cannot run on this problem (only when `skipUnsupported`).
     public var skipped: [String] = []
+    /// Why each skipped solver cannot run here, by name.
+    public var skippedReasons: [String: String] = [:]
 
     /// The divergences of the runs, in run order.
     public var divergences: [Divergence] { runs.compactMap(\.divergence) }
@@ -56,9 +58,10 @@ public struct Comparison: Sendable, Encodable {
         let built = try problemType.build(overrides, data: data, stream: master.split("instance"), ignoreUnknown: true)
         let problem = built.problem
         // `--algo all` means every solver that can run here; a solver named explicitly still gets its own error.
-        var selected = solvers, skipped = [String]()
+        var selected = solvers, skipped = [String](), reasons = [String: String]()
         if skipUnsupported {
             skipped = selected.filter { !$0.supports(problem) }.map { $0.name }
+            for t in selected { if let r = t.unsupportedReason(problem) { reasons[t.name] = r } }
             selected.removeAll { !$0.supports(problem) }
         }
         var configured = [any BilevelSolver](), params = [String: ParameterValues]()
@@ -79,6 +82,6 @@ public struct Comparison: Sendable, Encodable {
         for (k, v) in problem.summary { instance[k] = v }
         return Comparison(problem: problem.name, problemParameters: built.parameters, data: built.data?.split.provenance ?? [],
                           dataPolicy: built.data?.split.policy, seed: seed, budget: calls, targetEpsilon: targetEpsilon,
-                          metric: problem.metric, instance: instance, parameters: params, runs: runs, skipped: skipped)
+                          metric: problem.metric, instance: instance, parameters: params, runs: runs, skipped: skipped, skippedReasons: reasons)
     }
 }

@@ -36,6 +36,7 @@ public struct HyperCleaningProblem: BilevelProblem {
     public init(train: LabeledDataset, validation: LabeledDataset, corruption: Double = 0.3, ridge: Double = 0.05,
                 stream: RandomStream) throws(BilevelError) {
         try requireIn(corruption, 0, 1, "corruption fraction")
+        guard corruption < 1 else { throw .invalidOption("corruption fraction must be in [0, 1): with every label corrupted nothing is left to clean") }
         try requirePositive(ridge, "ridge C")
         guard train.classCount >= 2 else { throw .invalidOption("hyper-cleaning needs at least two classes") }
         guard train.count >= 2, validation.count >= 1 else { throw .invalidOption("hyper-cleaning: the data set is too small to split") }
@@ -292,7 +293,7 @@ extension HyperCleaningProblem: BilevelProblemType {
     public static let name = "hyper-cleaning"
     public static let summary = "data hyper-cleaning: x = per-sample weight logits, y = softmax weights trained on corrupted labels, f = clean validation loss"
     public static let parameters: [Parameter] = [
-        .real("corruption", 0.3, .unit, "fraction of training labels replaced by a different class"),
+        .real("corruption", 0.3, .real(lower: 0, upper: 1, lowerOpen: false, upperOpen: true), "fraction of training labels replaced by a different class (benchopt: 0.5, 0.7, 0.9)"),
         .real("ridge", 0.05, .positive, "ridge weight C of the lower level (μ = 2C)"),
     ]
     public static let defaultBudget = 100_000

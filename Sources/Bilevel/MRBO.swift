@@ -10,6 +10,7 @@ import Randomness
 public struct MRBO: BilevelSolver {
     public static let name = "mrbo"
     public static let summary = "MRBO: recursive (STORM) momentum on x and y, Õ(ε^-1.5) (Yang, Ji, Liang 2021)"
+    public static let proved: ProvedRate = .epsilonExponent(1.5, source: "Yang, Ji, Liang 2021, Õ; theorem number unconfirmed")
     public static let derivedParameters = [
         DerivedParameter("gamma", .xStep(0.3), .positive, "x step factor γ (x ← x − γη_k u)"),
         DerivedParameter("lambda", .overSmoothness(1), .positive, "y step factor λ (y ← y − λη_k v)"),

@@ -13,15 +13,21 @@ public enum OracleKind: String, CaseIterable, Sendable, Codable {
     case hessianVector = "hvp"
     /// ∇ₓ∇_y g · v: Jacobian-vector (cross-derivative) product of the lower objective.
     case jacobianVector = "jvp"
+    /// ∇ₓ g: gradient of the lower objective in the upper variable (the fully first-order solvers F2SA and BOME).
+    case gradXG = "grad_x_g"
+    /// f(x, y): one upper-level function value per sample (the zeroth-order random-search baseline).
+    case valueF = "f_value"
 
     /// Whether the oracle samples the lower-level (training) population.
-    public var isLower: Bool { self == .gradYG || self == .hessianVector || self == .jacobianVector }
+    public var isLower: Bool { self == .gradYG || self == .hessianVector || self == .jacobianVector || self == .gradXG }
 }
 
 /// Per-kind oracle counts; the unit the complexity theory counts.
 public struct OracleCounts: Sendable, Codable, Equatable {
     /// Calls of each kind, keyed by `OracleKind.rawValue` order.
     public var gradYG = 0, gradXF = 0, gradYF = 0, hessianVector = 0, jacobianVector = 0
+    /// First-order and zeroth-order kinds (added after bilevel/2; zero for the solvers that do not call them).
+    public var gradXG = 0, valueF = 0
 
     /// An all-zero count.
     public init() {}
@@ -35,6 +41,8 @@ public struct OracleCounts: Sendable, Codable, Equatable {
             case .gradYF: gradYF
             case .hessianVector: hessianVector
             case .jacobianVector: jacobianVector
+            case .gradXG: gradXG
+            case .valueF: valueF
             }
         }
         set {
@@ -44,12 +52,17 @@ public struct OracleCounts: Sendable, Codable, Equatable {
             case .gradYF: gradYF = newValue
             case .hessianVector: hessianVector = newValue
             case .jacobianVector: jacobianVector = newValue
+            case .gradXG: gradXG = newValue
+            case .valueF: valueF = newValue
             }
         }
     }
 
     /// Every call of every kind.
-    public var total: Int { gradYG + gradXF + gradYF + hessianVector + jacobianVector }
+    public var total: Int { gradYG + gradXF + gradYF + hessianVector + jacobianVector + gradXG + valueF }
+
+    /// Second-order calls (HVP + JVP): zero for the fully first-order solvers.
+    public var secondOrder: Int { hessianVector + jacobianVector }
 }
 
 /// A minibatch: which samples an oracle averages over, drawn once so it can be reused at two points.
@@ -159,6 +172,18 @@ public final class CountingOracles {
     public func jacobianVector(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch, into out: inout [Double]) {
         counts.jacobianVector += cost(batch, .jacobianVector)
         problem.jacobianVector(x, y, v, batch, into: &out)
+    }
+
+    /// ∇ₓ g(x, y; batch) into `out` (only on problems with `providesGradXG`).
+    public func gradXG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) {
+        counts.gradXG += cost(batch, .gradXG)
+        problem.gradXG(x, y, batch, into: &out)
+    }
+
+    /// f(x, y; batch), one call per sample (a full batch costs the upper population size, 1 on an infinite one).
+    public func upperValue(_ x: [Double], _ y: [Double], _ batch: Minibatch) -> Double {
+        counts.valueF += cost(batch, .valueF)
+        return problem.upperValue(x, y, batch)
     }
 
     /// A fresh minibatch of `size` samples.

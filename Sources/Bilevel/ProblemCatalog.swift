@@ -105,7 +105,7 @@ extension BilevelProblemType {
 public enum ProblemCatalog {
     /// Every problem, in the order help lists them.
     public static let all = Catalogue<any BilevelProblemType.Type>(kind: "problem", [
-        QuadraticProblem.self, LogisticL2Problem.self, HyperCleaningProblem.self,
+        QuadraticProblem.self, BenchoptQuadraticProblem.self, LogisticL2Problem.self, HyperCleaningProblem.self,
     ]) { $0.name }
 
     /// The problem called `name`, built from `overrides` and `data` with the instance stream `stream`.

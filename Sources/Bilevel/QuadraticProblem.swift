@@ -269,6 +269,13 @@ public struct QuadraticProblem: BilevelProblem {
         }
     }
 
+    public var providesGradXG: Bool { true }
+
+    /// g is bilinear in (x, y) apart from ½yᵀHy, so ∇ₓg = −C_ξᵀy is the Jacobian product applied to y.
+    public func gradXG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) {
+        jacobianVector(x, y, y, batch, into: &out)
+    }
+
     public func lowerObjective(_ x: [Double], _ y: [Double]) -> Double {
         var hy = [Double](repeating: 0, count: yDimension), cx = hy
         h.apply(y, into: &hy)

@@ -81,6 +81,7 @@ public struct SAGAMemory: Sendable {
 public struct SABA: BilevelSolver {
     public static let name = "saba"
     public static let summary = "SABA: SOBA with SAGA memories on finite sums, constant steps, O((n+m)^{2/3} ε^-1) (Dagréou et al. 2022)"
+    public static let proved: ProvedRate = .epsilonExponent(1, source: "Dagréou et al. 2022: O((n+m)^{2/3} ε^-1), exponent at fixed n + m; unconfirmed")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.0015), .positive, "x step γ (constant); keep γ ≲ ρ·s or log λ can run away"),
     ]
@@ -95,10 +96,7 @@ public struct SABA: BilevelSolver {
 
     public init(_ values: ParameterValues, problem: any BilevelProblem) throws(BilevelError) {
         // SAGA keeps one memory row per sample: a fresh-noise population has no rows to keep.
-        guard problem.lowerSampleCount != nil else {
-            let finite = ProblemCatalog.all.entries.filter { $0.isFiniteSum }.map { $0.name }.joined(separator: ", ")
-            throw .invalidOption("saba needs a finite-sum problem (\(finite)): \(problem.name) draws fresh noise for every sample, so there is no sample set for SAGA's memory")
-        }
+        try Self.requireSupport(problem)
         self.values = values
         a = values.real("alpha"); r = values.real("rho")
     }

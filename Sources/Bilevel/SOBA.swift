@@ -7,6 +7,7 @@ import Randomness
 public struct SOBA: BilevelSolver {
     public static let name = "soba"
     public static let summary = "SOBA: single loop with a tracked linear-system solution, O(ε^-2) (Dagréou et al. 2022)"
+    public static let proved: ProvedRate = .epsilonExponent(2, source: "Dagréou, Ablin, Vaiter, Moreau 2022; theorem number unconfirmed")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.1), .positive, "x step γ₀; γ_k = γ₀(k₀/(k₀+k))^{3/5}"),
         DerivedParameter("rho", .overSmoothness(0.6), .positive, "y and z step ρ₀; ρ_k = ρ₀(k₀/(k₀+k))^{2/5}"),

@@ -63,6 +63,14 @@ public protocol BilevelSolver: Sendable {
     static var fixedParameters: [Parameter] { get }
     /// Whether the solver needs a finite sample set (SAGA-type memory), which fresh-noise problems lack.
     static var needsFiniteSum: Bool { get }
+    /// What its paper proves about its oracle complexity (what `--complexity` compares the measurement with).
+    static var proved: ProvedRate { get }
+    /// Whether the solver calls ∇ₓg (the fully first-order ones), which not every problem provides.
+    static var needsLowerCrossGradient: Bool { get }
+    /// Whether x only ever moves to a point with a lower (counted) upper value — a search that cannot diverge in x.
+    static var acceptsOnlyImprovements: Bool { get }
+    /// The largest lower dimension the solver handles (dense d×d estimates), nil when unbounded.
+    static var maxLowerDimension: Int? { get }
     /// Values that realise the theory's prescription for a target ε (batch sizes, loop lengths, Q); every key is a declared parameter.
     static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: ParameterValue]
     /// A solver with resolved `values`; checks that need the problem (a batch larger than the data) throw here.
@@ -75,6 +83,29 @@ public protocol BilevelSolver: Sendable {
 
 extension BilevelSolver {
     public static var needsFiniteSum: Bool { false }
+    public static var needsLowerCrossGradient: Bool { false }
+    public static var maxLowerDimension: Int? { nil }
+    public static var acceptsOnlyImprovements: Bool { false }
+
+    /// Why the solver cannot run on `problem`, or nil when it can (what `--algo all` prints for a skipped solver).
+    public static func unsupportedReason(_ problem: any BilevelProblem) -> String? {
+        if needsFiniteSum && problem.lowerSampleCount == nil {
+            let finite = ProblemCatalog.all.entries.filter { $0.isFiniteSum }.map { $0.name }.joined(separator: ", ")
+            return "needs a finite-sum problem (\(finite)): \(problem.name) draws fresh noise for every sample"
+        }
+        if needsLowerCrossGradient && !problem.providesGradXG {
+            return "is fully first-order and needs ∇ₓg, which \(problem.name) does not provide"
+        }
+        if let cap = maxLowerDimension, problem.yDimension > cap {
+            return "keeps dense \(problem.yDimension)×\(problem.yDimension) estimates; it runs up to a lower dimension of \(cap)"
+        }
+        return nil
+    }
+
+    /// Throws the `unsupportedReason` (solvers call this first in `init`).
+    static func requireSupport(_ problem: any BilevelProblem) throws(BilevelError) {
+        if let reason = unsupportedReason(problem) { throw .invalidOption("\(name) \(reason)") }
+    }
 
     /// Every parameter: the derived ones, then the fixed ones.
     public static var parameters: [Parameter] { derivedParameters.map(\.parameter) + fixedParameters }
@@ -85,9 +116,7 @@ extension BilevelSolver {
     }
 
     /// Whether this solver can run on `problem` at all.
-    public static func supports(_ problem: any BilevelProblem) -> Bool {
-        !needsFiniteSum || problem.lowerSampleCount != nil
-    }
+    public static func supports(_ problem: any BilevelProblem) -> Bool { unsupportedReason(problem) == nil }
 
     public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: ParameterValue] {
         ["Q": .int(Prescription.neumannTerms(epsilon, problem))]
@@ -174,6 +203,8 @@ public enum SolverCatalog {
     /// Every solver, in the order `--algo all` runs them.
     public static let all = Catalogue<any BilevelSolver.Type>(kind: "solver", [
         StocBiO.self, BSA.self, TTSA.self, MRBO.self, VRBO.self, SOBA.self, SABA.self, AIDCG.self,
+        SUSTAIN.self, MSTSA.self, AmIGO.self, FSLA.self, SRBA.self, F2SA.self, BOME.self, PZOBO.self,
+        ITD.self, AIDFP.self, HOAG.self, GDImplicit.self, RandomSearch.self,
     ]) { $0.name }
 
     /// The solver called `name`, configured on `problem` (see `BilevelSolver.resolve`).

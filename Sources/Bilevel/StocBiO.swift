@@ -6,6 +6,7 @@ import Randomness
 public struct StocBiO: BilevelSolver {
     public static let name = "stocbio"
     public static let summary = "stocBiO: inner SGD + Neumann hypergradient, O(ε^-2) (Ji, Yang, Liang 2021)"
+    public static let proved: ProvedRate = .epsilonExponent(2, source: "Ji, Yang, Liang 2021; theorem number unconfirmed")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.2), .positive, "x step α₀; α_k = α₀·(k₀/(k₀+k))^p"),
         DerivedParameter("beta", .overSmoothness(0.6), .positive, "inner y step β"),

@@ -7,6 +7,7 @@ import Randomness
 public struct TTSA: BilevelSolver {
     public static let name = "ttsa"
     public static let summary = "TTSA: two-timescale single loop, O(ε^-2.5) (Hong et al. 2020)"
+    public static let proved: ProvedRate = .epsilonExponent(2.5, source: "Hong, Wai, Wang, Yang 2020; theorem number unconfirmed")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.2), .positive, "x step α₀; α_k = α₀(k₀/(k₀+k))^{3/5}"),
         DerivedParameter("beta", .overSmoothness(0.6), .positive, "y step β₀; β_k = β₀(k₀/(k₀+k))^{2/5}"),

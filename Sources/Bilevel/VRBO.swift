@@ -11,6 +11,7 @@ import Randomness
 public struct VRBO: BilevelSolver {
     public static let name = "vrbo"
     public static let summary = "VRBO: SARAH/SPIDER estimators, double loop, Õ(ε^-1.5) (Yang, Ji, Liang 2021)"
+    public static let proved: ProvedRate = .epsilonExponent(1.5, source: "Yang, Ji, Liang 2021, Õ, with ε-dependent batches; theorem number unconfirmed")
     public static let derivedParameters = [
         DerivedParameter("alpha", .xStep(0.2), .positive, "x step α"),
         DerivedParameter("beta", .overSmoothness(0.6), .positive, "y step β"),

@@ -31,11 +31,17 @@ struct BilevelCommand: ParsableCommand {
           workbench bilevel --list-params --algo all
         """)
 
-    @Option(help: "Comma-separated solvers, or 'all' (\(SolverCatalog.all.names.joined(separator: ", "))).")
-    var algo = "mrbo,vrbo,stocbio"
+    @Option(help: "Comma-separated solvers, or 'all' (\(SolverCatalog.all.names.joined(separator: ", "))); default mrbo,vrbo,stocbio, or all with --complexity.")
+    var algo: String?
 
-    @Option(help: "Problem: \(ProblemCatalog.all.names.joined(separator: ", ")).")
-    var problem = "quadratic"
+    @Option(help: "Problem: \(ProblemCatalog.all.names.joined(separator: ", ")) (default quadratic).")
+    var problem: String?
+
+    @Flag(help: "Print the complexity table: Protocol A for every selected solver on quadratic and benchopt-quadratic, the measured ε-exponent with its interval beside the proved one.")
+    var complexity = false
+
+    @Option(help: "Seeds per solver and problem for --complexity (default 3).")
+    var seeds: Int?
 
     @Option(help: ArgumentHelp("One data set for \(BilevelCommand.dataProblems), split 60/20/20 by the fixed split seed: file.csv (label last), file.libsvm|.svm|.svmlight|.txt, images,labels (IDX), or a shipped name.", valueName: "data"))
     var data: String?
@@ -64,6 +70,17 @@ struct BilevelCommand: ParsableCommand {
     static var dataProblems: String { ProblemCatalog.all.entries.filter { $0.defaultData != nil }.map { $0.name }.joined(separator: " and ") }
 
     func validate() throws {
+        if complexity {
+            let runOnly = [("--problem", problem != nil), ("--data", data != nil), ("--train", train != nil), ("--validation", validation != nil),
+                           ("--set", !settings.isEmpty), ("--target-eps", targetEps != nil), ("--list-params", listParams)]
+            if let (flag, _) = runOnly.first(where: { $0.1 }) {
+                throw ValidationError("--complexity runs every selected solver with its defaults on \(ComplexityTable.problems.map { $0.name }.joined(separator: " and ")); it takes no \(flag)")
+            }
+            if let s = seeds, s < 2 || s > 100 { throw ValidationError("--seeds must be in 2...100, got \(s)") }
+            if let b = budget, b < 1000 { throw ValidationError("--budget for --complexity must be at least 1000, got \(b)") }
+        } else if seeds != nil {
+            throw ValidationError("--seeds applies only to --complexity")
+        }
         if let b = budget, b < 1 || b > 10_000_000_000 { throw ValidationError("--budget must be in 1...10^10, got \(b)") }
         if data != nil && (train != nil || validation != nil) { throw ValidationError("--data and --train/--validation are exclusive") }
         if (train == nil) != (validation == nil) { throw ValidationError("--train and --validation go together") }
@@ -81,8 +98,15 @@ struct BilevelCommand: ParsableCommand {
     }
 
     func run() throws {
+        if complexity {
+            let table = try ComplexityTable.run(solvers: try SolverCatalog.all.list(algo ?? "all"), problems: ComplexityTable.problems,
+                                                seeds: seeds ?? 3, budget: budget ?? 1_000_000, seed: common.seed, progress: common.progress)
+            try common.emit(table, command: "bilevel", divergences: table.divergences) { ComplexityReport.render(table, style: common.plotStyle) }
+            return
+        }
+        let algo = self.algo ?? "mrbo,vrbo,stocbio"
         let solvers = try SolverCatalog.all.list(algo)
-        let problemType = try ProblemCatalog.all.named(problem.trimmingCharacters(in: .whitespaces))
+        let problemType = try ProblemCatalog.all.named((problem ?? "quadratic").trimmingCharacters(in: .whitespaces))
         if listParams {
             WorkbenchCLI.emit(Self.parameterListing(solvers, problemType))
             return
@@ -136,8 +160,8 @@ struct BilevelCommand: ParsableCommand {
             text += "data \(d.role): \(d.source) (\(d.rows) rows, \(d.features) features, \(d.classes) classes\(digest))\n"
         }
         if let policy = c.dataPolicy { text += "data policy: \(policy)\n" }
-        if !c.skipped.isEmpty {
-            text += "not run on \(c.problem): \(c.skipped.joined(separator: ", ")) (needs a finite-sum problem: \(Self.finiteSumProblems))\n"
+        for name in c.skipped {
+            text += "not run on \(c.problem): \(name) \(c.skippedReasons[name] ?? "cannot run here")\n"
         }
         if let e = c.targetEpsilon { text += "parameters prescribed for target ε = \(f(e)) (see --json for the values in force)\n" }
         for d in c.divergences {

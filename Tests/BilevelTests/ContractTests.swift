@@ -52,6 +52,15 @@ final class ProbeProblem: BilevelProblem, @unchecked Sendable {
         tally.jacobianVector += cost(batch, lower: true)
         base.jacobianVector(x, y, v, batch, into: &out)
     }
+    var providesGradXG: Bool { base.providesGradXG }
+    func gradXG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) {
+        tally.gradXG += cost(batch, lower: true)
+        base.gradXG(x, y, batch, into: &out)
+    }
+    func upperValue(_ x: [Double], _ y: [Double], _ batch: Minibatch) -> Double {
+        tally.valueF += cost(batch, lower: false)
+        return base.upperValue(x, y, batch)
+    }
     // Exact quantities go to the base problem, whose own oracles are not tallied: they are never counted.
     func lowerObjective(_ x: [Double], _ y: [Double]) -> Double { base.lowerObjective(x, y) }
     func upperObjective(_ x: [Double], _ y: [Double]) -> Double { base.upperObjective(x, y) }
@@ -100,7 +109,7 @@ final class ProbeProblem: BilevelProblem, @unchecked Sendable {
             let c = run.counts
             #expect(c == probe.tally, "\(name) on \(base.name): counted \(c), made \(probe.tally)")
             #expect(c.total == OracleKind.allCases.map { c[$0] }.reduce(0, +))
-            #expect(c.total == c.gradYG + c.gradXF + c.gradYF + c.hessianVector + c.jacobianVector)
+            #expect(c.total == c.gradYG + c.gradXF + c.gradYF + c.hessianVector + c.jacobianVector + c.gradXG + c.valueF)
             #expect(run.calls.last == Double(c.total) && c.total >= 20_000)
         }
     }
@@ -161,6 +170,14 @@ final class ProbeProblem: BilevelProblem, @unchecked Sendable {
         }
         #expect(!set.isEmpty, "\(name) has no x step")
         let budget = 10_000_000
+        if t.acceptsOnlyImprovements {
+            // A search that only accepts improvements cannot be driven off by a huge step: it must stay no worse than the start.
+            let run = BilevelRunner.run(try t.make(set, problem: problem), on: problem, budget: 100_000, stream: RandomStream(seed: 1))
+            let end = problem.upperObjective(run.finalX, try problem.lowerSolution(run.finalX))
+            let start = problem.upperObjective(problem.initialX, try problem.lowerSolution(problem.initialX))
+            #expect(!run.diverged && end <= start + 1e-9, "\(name): Φ \(start) → \(end)")
+            return
+        }
         let run = BilevelRunner.run(try t.make(set, problem: problem), on: problem, budget: budget, stream: RandomStream(seed: 1), exactFinal: false)
         let d = try #require(run.divergence, "\(name) on \(problem.name) with \(set) did not diverge in \(run.counts.total) calls")
         #expect(d.component == name && d.unit == "oracle calls")

@@ -165,6 +165,6 @@ import Testing
         #expect(throws: BilevelError.self) { _ = try Comparison.run(problem: QuadraticProblem.self, solvers: [SABA.self], budget: 1000, seed: 1) }
         // With --algo all it is left out instead, and named.
         let all = try Comparison.run(problem: QuadraticProblem.self, solvers: SolverCatalog.all.entries, budget: 1000, seed: 1, skipUnsupported: true)
-        #expect(all.skipped == ["saba"] && !all.runs.contains { $0.algorithm == "saba" })
+        #expect(all.skipped == ["saba", "srba"] && !all.runs.contains { $0.algorithm == "saba" || $0.algorithm == "srba" })
     }
 }

@@ -21,12 +21,42 @@ import Testing
             ["bilevel", "--problem", "logreg-l2", "--train", "a.csv"],
             ["bilevel", "--list-params", "--set", "gamma=1"],
             ["bilevel", "--algo", "vrbo", "--target-eps", "0"],
+            ["bilevel", "--algo", "sustain,no-such-solver"],
+            ["bilevel", "--algo", "f2sa", "--set", "lambda0=0"],
+            ["bilevel", "--algo", "hoag", "--set", "rho=1"],
+            ["bilevel", "--algo", "f2sa", "--problem", "logreg-l2"],
+            ["bilevel", "--problem", "hyper-cleaning", "--set", "corruption=1"],
+            ["bilevel", "--problem", "hyper-cleaning", "--set", "corruption=-0.1"],
+            ["bilevel", "--problem", "benchopt-quadratic", "--set", "mu-g=2"],
+            ["bilevel", "--seeds", "3"],
+            ["bilevel", "--complexity", "--problem", "quadratic"],
+            ["bilevel", "--complexity", "--set", "alpha=0.1"],
+            ["bilevel", "--complexity", "--seeds", "1"],
         ]
         for args in cases {
             let r = try WorkbenchProcess.run(args + ["--quiet", "--budget", "1000"])
             #expect(r.status == 2, "\(args): status \(r.status) \(r.stderr)")
             #expect(r.errorLines.count == 1, "\(args): \(r.stderr)")
         }
+    }
+
+    @Test func complexityTablePrintsMeasuredBesideProvedAndWritesOneRecord() throws {
+        let out = try WorkbenchProcess.directory(with: "", named: "unused.txt")
+        let r = try WorkbenchProcess.run(["bilevel", "--complexity", "--algo", "soba,aid-cg,saba", "--budget", "20000", "--seeds", "2",
+                                          "--quiet", "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("proved ε-exp.") && r.stdout.contains("Protocol A"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix("bilevel-") && $0.hasSuffix(".json") }
+        #expect(files.count == 1)
+        let data = try Data(contentsOf: out.appendingPathComponent(files[0]))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(json["schema"] as? String == "workbench.bilevel-complexity/1")
+        let rows = try #require(json["rows"] as? [[String: Any]])
+        // Three solvers on two problems; SABA cannot run on the fresh-noise quadratic, AID-CG is deterministic (n/a).
+        #expect(rows.count == 6)
+        let flags = Dictionary(uniqueKeysWithValues: rows.map { ("\($0["solver"] ?? "")/\($0["problem"] ?? "")", $0["flag"] as? String ?? "") })
+        #expect(flags["saba/quadratic"] == "not run" && flags["aid-cg/quadratic"] == "n/a" && flags["aid-cg/benchopt-quadratic"] == "n/a")
+        #expect(["consistent", "slower than proved"].contains(flags["soba/quadratic"] ?? ""))
     }
 
     @Test func dataFileErrorsNameFileLineAndColumn() throws {

@@ -1,0 +1,319 @@
+import Components
+import Foundation
+import LinearAlgebra
+import Randomness
+
+/// benchopt's simulated quadratic (benchmark_bilevel `datasets/quadratic.py`), rebuilt in the workbench.
+///
+/// Sample i is φ_i(y, x) = ½yᵀA_i y + ½xᵀB_i x + xᵀC_i y + a_iᵀy + b_iᵀx; g averages the inner
+/// samples, f an independent outer set. A_i = (S g_i)(S g_i)ᵀ with S = U diag(logspace √μ…√L) Uᵀ,
+/// B_i the same with a leading 0 in the spectrum, C_i = U_c D w_i w_iᵀ V_cᵀ with D = logspace(μ…L_cross).
+/// Matrices are stored densely, per sample, as benchopt stores them, so an oracle reads O(d²) numbers.
+///
+/// One deliberate difference: the draws g_i, h_i, w_i are whitened so that (1/n)Σ g_i g_iᵀ = I exactly;
+/// the mean A is then exactly S² (spectrum [μ, L]) instead of S² up to sampling error. As in benchopt,
+/// the instance is redrawn (up to 20 times) until Φ's Hessian is positive definite.
+/// Batches are contiguous blocks of the sample order at a uniformly drawn block-aligned start
+/// (benchopt walks the blocks and reshuffles each epoch; a stateless draw samples blocks with replacement).
+public struct BenchoptQuadraticProblem: BilevelProblem {
+    /// One set of samples (inner or outer) with its means.
+    struct SampleSet: Sendable {
+        let n: Int, dy: Int, dx: Int
+        /// Per-sample A (dy×dy), B (dx×dx), C (dx×dy) row-major, and a (dy), b (dx).
+        let a: [Double], b: [Double], c: [Double], la: [Double], lb: [Double]
+        /// Means over the samples.
+        let meanA: Matrix, meanB: Matrix, meanC: Matrix, meanLA: [Double], meanLB: [Double]
+    }
+
+    public let name = "benchopt-quadratic"
+    public let xDimension: Int
+    public let yDimension: Int
+    public let lowerSampleCount: Int?
+    public let upperSampleCount: Int?
+    public let initialX: [Double]
+    public let initialY: [Double]
+    public let lowerSmoothness: Double
+    public let lowerStrongConvexity: Double
+    public let metric = ProblemMetric.gradientNormSquared
+    public let upperStepScale = 1.0
+    let inner: SampleSet, outer: SampleSet
+    /// Extreme eigenvalues of Φ's (constant) Hessian.
+    public let valueHessianRange: (Double, Double)
+    /// The spectrum parameters (μ, L, L_cross).
+    public let mu: Double, smoothness: Double, crossSmoothness: Double
+    /// Draws needed until Φ's Hessian was positive definite.
+    public let trials: Int
+
+    /// The samples of the inner (lower) level.
+    public var innerMatrices: (a: [Matrix], meanA: Matrix, meanB: Matrix) { Self.unpack(inner) }
+    /// The samples of the outer (upper) level.
+    public var outerMatrices: (a: [Matrix], meanA: Matrix, meanB: Matrix) { Self.unpack(outer) }
+
+    static func unpack(_ s: SampleSet) -> (a: [Matrix], meanA: Matrix, meanB: Matrix) {
+        let d = s.dy
+        return ((0..<s.n).map { i in Matrix(rows: d, cols: d) { r, c in s.a[i * d * d + r * d + c] } }, s.meanA, s.meanB)
+    }
+
+    /// An instance with `dimension` for both x and y, `samples` inner and outer samples.
+    public init(dimension: Int = 10, samples: Int = 1024, mu: Double = 0.1, smoothness: Double = 1, crossSmoothness: Double = 0.1,
+                stream: RandomStream) throws(BilevelError) {
+        try requireAtLeast(dimension, 2, "benchopt-quadratic dimension")
+        try requireAtLeast(samples, 1, "benchopt-quadratic samples")
+        try requirePositive(mu, "mu")
+        guard smoothness >= mu else { throw .invalidOption("benchopt-quadratic needs mu ≤ L, got mu = \(mu), L = \(smoothness)") }
+        try requirePositive(crossSmoothness, "L-cross")
+        let d = dimension
+        var trial = 0
+        var found: (SampleSet, SampleSet, (Double, Double))? = nil
+        while trial < 20 && found == nil {
+            let s = stream.split(trial)
+            let i = try Self.generate(samples, d, d, mu, smoothness, crossSmoothness, s.split("inner"))
+            let o = try Self.generate(samples, d, d, mu, smoothness, crossSmoothness, s.split("outer"))
+            let range = try Self.valueHessianRange(i, o)
+            trial += 1
+            if range.0 >= 1e-12 { found = (i, o, range) }
+        }
+        guard let (i, o, range) = found else { throw .numerical("benchopt-quadratic: no draw in 20 gave Φ a positive definite Hessian") }
+        inner = i; outer = o; valueHessianRange = range; trials = trial
+        xDimension = d; yDimension = d
+        lowerSampleCount = samples; upperSampleCount = samples
+        initialX = [Double](repeating: -2, count: d)
+        initialY = [Double](repeating: 0, count: d)
+        self.mu = mu; self.smoothness = smoothness; self.crossSmoothness = crossSmoothness
+        lowerStrongConvexity = mu
+        // Per-sample ‖A_i‖ = ‖S g_i‖², whose mean is tr(S²) exactly (whitened draws): the step scale a batch-1 step meets.
+        var tr = 0.0
+        for k in 0..<d { tr += i.meanA[k, k] }
+        lowerSmoothness = tr
+    }
+
+    /// (1/n)-whitened Gaussian draws: an n×d matrix G with GᵀG/n = I, rows contiguous.
+    static func whitened(_ n: Int, _ d: Int, _ s: RandomStream) throws(BilevelError) -> [Double] {
+        var g = s.gaussianVector(n * d)
+        guard n >= d else { return g }
+        var cov = Matrix(rows: d, cols: d)
+        for r in 0..<n { for p in 0..<d { for q in 0...p { cov[p, q] += g[r * d + p] * g[r * d + q] / Double(n) } } }
+        for p in 0..<d { for q in 0..<p { cov[q, p] = cov[p, q] } }
+        let e: SymmetricEigen
+        do { e = try SymmetricEigen(cov) } catch { throw .lapack(error, "benchopt-quadratic: whitening") }
+        let w = Matrix(rows: d, cols: d) { p, q in
+            var acc = 0.0
+            for k in 0..<d { acc += e.vectors[p, k] * e.vectors[q, k] / e.values[k].squareRoot() }
+            return acc
+        }
+        var row = [Double](repeating: 0, count: d)
+        for r in 0..<n {
+            for q in 0..<d {
+                var acc = 0.0
+                for p in 0..<d { acc += g[r * d + p] * w[p, q] }
+                row[q] = acc
+            }
+            for q in 0..<d { g[r * d + q] = row[q] }
+        }
+        return g
+    }
+
+    static func orthogonal(_ n: Int, _ s: RandomStream) throws(BilevelError) -> Matrix {
+        do { return try SVD(try Matrix(rows: n, cols: n, columnMajor: s.gaussianVector(n * n))).u } catch { throw .lapack(error, "benchopt-quadratic: orthogonal basis") }
+    }
+
+    /// U diag(values) Uᵀ.
+    static func symmetric(_ u: Matrix, _ values: [Double]) -> Matrix {
+        let d = values.count
+        return Matrix(rows: d, cols: d) { p, q in
+            var acc = 0.0
+            for k in 0..<d { acc += u[p, k] * values[k] * u[q, k] }
+            return acc
+        }
+    }
+
+    static func generate(_ n: Int, _ dy: Int, _ dx: Int, _ mu: Double, _ l: Double, _ lc: Double, _ s: RandomStream) throws(BilevelError) -> SampleSet {
+        let sa = symmetric(try orthogonal(dy, s.split("UA")), Vector.logspace(log10(mu) / 2, log10(l) / 2, count: dy))
+        let sb = symmetric(try orthogonal(dx, s.split("UB")), [0] + Vector.logspace(log10(mu) / 2, log10(l) / 2, count: dx - 1))
+        let uc = try orthogonal(dx, s.split("UC")), vc = try orthogonal(dy, s.split("VC"))
+        let dc = Vector.logspace(log10(mu), log10(lc), count: min(dx, dy))
+        let ga = try whitened(n, dy, s.split("gA")), gb = try whitened(n, dx, s.split("gB")), gc = try whitened(n, dy, s.split("gC"))
+        var a = [Double](repeating: 0, count: n * dy * dy), b = [Double](repeating: 0, count: n * dx * dx), c = [Double](repeating: 0, count: n * dx * dy)
+        var u = [Double](repeating: 0, count: dy), v = [Double](repeating: 0, count: dx), w = [Double](repeating: 0, count: dy)
+        for i in 0..<n {
+            for p in 0..<dy { var acc = 0.0; for q in 0..<dy { acc += sa[p, q] * ga[i * dy + q] }; u[p] = acc }
+            for p in 0..<dy { for q in 0..<dy { a[i * dy * dy + p * dy + q] = u[p] * u[q] } }
+            for p in 0..<dx { var acc = 0.0; for q in 0..<dx { acc += sb[p, q] * gb[i * dx + q] }; v[p] = acc }
+            for p in 0..<dx { for q in 0..<dx { b[i * dx * dx + p * dx + q] = v[p] * v[q] } }
+            // C_i = (U_c D w_i)(V_c w_i)ᵀ: rank one, with mean U_c D V_cᵀ.
+            for p in 0..<dx {
+                var acc = 0.0
+                for k in 0..<min(dx, dy) { acc += uc[p, k] * dc[k] * gc[i * dy + k] }
+                v[p] = acc
+            }
+            for q in 0..<dy { var acc = 0.0; for k in 0..<dy { acc += vc[q, k] * gc[i * dy + k] }; w[q] = acc }
+            for p in 0..<dx { for q in 0..<dy { c[i * dx * dy + p * dy + q] = v[p] * w[q] } }
+        }
+        let la = s.split("a").gaussianVector(n * dy), lb = s.split("b").gaussianVector(n * dx)
+        func mean(_ m: [Double], _ r: Int, _ cc: Int) -> Matrix {
+            var out = Matrix(rows: r, cols: cc)
+            for i in 0..<n { for p in 0..<r { for q in 0..<cc { out[p, q] += m[i * r * cc + p * cc + q] / Double(n) } } }
+            return out
+        }
+        func meanVector(_ m: [Double], _ r: Int) -> [Double] {
+            var out = [Double](repeating: 0, count: r)
+            for i in 0..<n { for p in 0..<r { out[p] += m[i * r + p] / Double(n) } }
+            return out
+        }
+        return SampleSet(n: n, dy: dy, dx: dx, a: a, b: b, c: c, la: la, lb: lb,
+                         meanA: mean(a, dy, dy), meanB: mean(b, dx, dx), meanC: mean(c, dx, dy),
+                         meanLA: meanVector(la, dy), meanLB: meanVector(lb, dx))
+    }
+
+    /// Φ's Hessian JᵀÃJ + B̃ + sym(C̃J) with J = −Ā⁻¹C̄ᵀ = dy*/dx (as benchopt checks it).
+    static func valueHessianRange(_ i: SampleSet, _ o: SampleSet) throws(BilevelError) -> (Double, Double) {
+        do {
+            let j = try Cholesky(i.meanA).solve(i.meanC.transposed)
+            let dx = i.dx
+            let jaj = try j.multiplied(by: try o.meanA.multiplied(by: j), transposeSelf: .transpose)
+            let cj = try o.meanC.multiplied(by: j)
+            let h = Matrix(rows: dx, cols: dx) { p, q in jaj[p, q] + o.meanB[p, q] - 0.5 * (cj[p, q] + cj[q, p]) }
+            let e = try SymmetricEigen(h).values
+            return (e.first ?? .nan, e.last ?? .nan)
+        } catch { throw .lapack(error, "benchopt-quadratic: Hessian of Φ") }
+    }
+
+    public var summary: [(String, String)] {
+        let f = { (x: Double) in String(format: "%.3g", x) }
+        return [
+            ("dimensions", "x ∈ R^\(xDimension), y ∈ R^\(yDimension); \(lowerSampleCount ?? 0) inner and \(upperSampleCount ?? 0) outer samples, dense rank-1 matrices"),
+            ("spectra", "mean A and B in [\(f(mu)), \(f(smoothness))] (B with a leading 0), C singular values logspace(\(f(mu)) … \(f(crossSmoothness)))"),
+            ("Φ Hessian", "eigenvalues in [\(f(valueHessianRange.0)), \(f(valueHessianRange.1))] after \(trials) draw(s)"),
+            ("step scale L", "tr(mean A) = \(f(lowerSmoothness)) (mean per-sample ‖A_i‖; μ = \(f(mu)))"),
+        ]
+    }
+
+    /// A contiguous block of `size` samples starting at a multiple of `size` (wrapping), for each level.
+    public func drawBatch(size: Int, stream: RandomStream) -> Minibatch {
+        func block(_ n: Int) -> [Int] {
+            let blocks = max(1, n / max(size, 1))
+            let start = stream.uniformInt(blocks) * size
+            return (0..<size).map { (start + $0) % n }
+        }
+        return Minibatch(size: size, lower: block(inner.n), upper: block(outer.n))
+    }
+
+    /// Σ_i w·(M_i v) over `indices` (or the mean matrix on a full batch), accumulated into `out` with factor `scale`.
+    @inline(__always)
+    func accumulate(_ m: [Double], mean: Matrix, rows: Int, cols: Int, transposed: Bool, _ v: [Double], _ batch: Minibatch, lower: Bool,
+                    into out: inout [Double]) {
+        if batch.isFull {
+            for p in 0..<(transposed ? cols : rows) {
+                var acc = 0.0
+                for q in 0..<(transposed ? rows : cols) { acc += (transposed ? mean[q, p] : mean[p, q]) * v[q] }
+                out[p] += acc
+            }
+            return
+        }
+        let idx = lower ? batch.lower : batch.upper
+        let w = 1 / Double(max(idx.count, 1)), size = rows * cols
+        m.withUnsafeBufferPointer { mp in
+            for i in idx {
+                let base = i * size
+                if transposed {
+                    for q in 0..<rows {
+                        let s = w * v[q]
+                        for p in 0..<cols { out[p] += mp[base + q * cols + p] * s }
+                    }
+                } else {
+                    for p in 0..<rows {
+                        var acc = 0.0
+                        for q in 0..<cols { acc += mp[base + p * cols + q] * v[q] }
+                        out[p] += w * acc
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    func addLinear(_ l: [Double], mean: [Double], dim: Int, _ batch: Minibatch, lower: Bool, into out: inout [Double]) {
+        if batch.isFull { for p in 0..<dim { out[p] += mean[p] }; return }
+        let idx = lower ? batch.lower : batch.upper
+        let w = 1 / Double(max(idx.count, 1))
+        for i in idx { for p in 0..<dim { out[p] += w * l[i * dim + p] } }
+    }
+
+    /// ∇_y φ = A y + Cᵀx + a over the set.
+    func gradY(_ s: SampleSet, _ x: [Double], _ y: [Double], _ batch: Minibatch, lower: Bool, into out: inout [Double]) {
+        for p in 0..<s.dy { out[p] = 0 }
+        accumulate(s.a, mean: s.meanA, rows: s.dy, cols: s.dy, transposed: false, y, batch, lower: lower, into: &out)
+        accumulate(s.c, mean: s.meanC, rows: s.dx, cols: s.dy, transposed: true, x, batch, lower: lower, into: &out)
+        addLinear(s.la, mean: s.meanLA, dim: s.dy, batch, lower: lower, into: &out)
+    }
+
+    /// ∇ₓ φ = B x + C y + b over the set.
+    func gradX(_ s: SampleSet, _ x: [Double], _ y: [Double], _ batch: Minibatch, lower: Bool, into out: inout [Double]) {
+        for p in 0..<s.dx { out[p] = 0 }
+        accumulate(s.b, mean: s.meanB, rows: s.dx, cols: s.dx, transposed: false, x, batch, lower: lower, into: &out)
+        accumulate(s.c, mean: s.meanC, rows: s.dx, cols: s.dy, transposed: false, y, batch, lower: lower, into: &out)
+        addLinear(s.lb, mean: s.meanLB, dim: s.dx, batch, lower: lower, into: &out)
+    }
+
+    public func gradYG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) { gradY(inner, x, y, batch, lower: true, into: &out) }
+    public func gradXF(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) { gradX(outer, x, y, batch, lower: false, into: &out) }
+    public func gradYF(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) { gradY(outer, x, y, batch, lower: false, into: &out) }
+    public var providesGradXG: Bool { true }
+    public func gradXG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) { gradX(inner, x, y, batch, lower: true, into: &out) }
+
+    public func hessianVector(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch, into out: inout [Double]) {
+        for p in 0..<yDimension { out[p] = 0 }
+        accumulate(inner.a, mean: inner.meanA, rows: yDimension, cols: yDimension, transposed: false, v, batch, lower: true, into: &out)
+    }
+
+    public func jacobianVector(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch, into out: inout [Double]) {
+        for p in 0..<xDimension { out[p] = 0 }
+        accumulate(inner.c, mean: inner.meanC, rows: xDimension, cols: yDimension, transposed: false, v, batch, lower: true, into: &out)
+    }
+
+    /// The mean φ of a set at (x, y).
+    func objective(_ s: SampleSet, _ x: [Double], _ y: [Double]) -> Double {
+        var v = 0.0
+        for p in 0..<s.dy { for q in 0..<s.dy { v += 0.5 * y[p] * s.meanA[p, q] * y[q] } }
+        for p in 0..<s.dx { for q in 0..<s.dx { v += 0.5 * x[p] * s.meanB[p, q] * x[q] } }
+        for p in 0..<s.dx { for q in 0..<s.dy { v += x[p] * s.meanC[p, q] * y[q] } }
+        for p in 0..<s.dy { v += s.meanLA[p] * y[p] }
+        for p in 0..<s.dx { v += s.meanLB[p] * x[p] }
+        return v
+    }
+
+    public func lowerObjective(_ x: [Double], _ y: [Double]) -> Double { objective(inner, x, y) }
+    public func upperObjective(_ x: [Double], _ y: [Double]) -> Double { objective(outer, x, y) }
+    public func lowerHessian(_ x: [Double], _ y: [Double]) throws(BilevelError) -> Matrix { inner.meanA }
+
+    public func lowerSolution(_ x: [Double]) throws(BilevelError) -> [Double] {
+        var rhs = [Double](repeating: 0, count: yDimension)
+        for q in 0..<yDimension {
+            var acc = inner.meanLA[q]
+            for p in 0..<xDimension { acc += inner.meanC[p, q] * x[p] }
+            rhs[q] = -acc
+        }
+        do { return try Cholesky(inner.meanA).solve(rhs) } catch { throw .lapack(error, "benchopt-quadratic: lower solution") }
+    }
+}
+
+extension BenchoptQuadraticProblem: BilevelProblemType {
+    public static let name = "benchopt-quadratic"
+    public static let summary = "benchopt's simulated quadratic: finite sums of dense rank-1 quadratics, inner and outer sets independent"
+    public static let parameters: [Parameter] = [
+        .int("dim", 10, 2...200, "dimension of x and of y (benchopt: 10 or 100)"),
+        .int("samples", 1024, 1...100_000, "inner and outer samples each"),
+        .real("mu-g", 0.1, .positive, "μ: smallest eigenvalue of the mean A and B"),
+        .real("L-g", 1, .positive, "L: largest eigenvalue of the mean A and B"),
+        .real("L-cross", 0.1, .positive, "largest singular value of the mean C"),
+    ]
+    public static let defaultBudget = 1_000_000
+    public static let defaultData: String? = nil
+    public static let isFiniteSum = true
+    public static let upperStepScale = 1.0
+
+    public static func make(_ parameters: ParameterValues, data: ProblemData?, stream: RandomStream) throws(BilevelError) -> BenchoptQuadraticProblem {
+        try BenchoptQuadraticProblem(dimension: parameters.int("dim"), samples: parameters.int("samples"), mu: parameters.real("mu-g"),
+                                     smoothness: parameters.real("L-g"), crossSmoothness: parameters.real("L-cross"), stream: stream)
+    }
+}
