@@ -15,7 +15,7 @@
 # MUTANTS_IN_PLACE=1 the patches are applied to this tree itself (which must have no changes in
 # the patched files); an interrupted run restores them.
 #
-# Usage: scripts/mutants.sh [name-substring]   (exit 0 when the score is ≥ 90%, 2 on a broken patch)
+# Usage: scripts/mutants.sh [name-regex]   (e.g. `bootstrap|^recorder-`; exit 0 when the score is ≥ 90%, 2 on a broken patch)
 set -u -o pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 only="${1:-}"
@@ -71,7 +71,7 @@ while IFS= read -r line; do patches+=("${line#* }"); done < <(
 caught=0; survived=0; equivalent=0; rows=()
 for patch in "${patches[@]}"; do
   name="$(basename "$patch" .patch)"
-  [ -n "$only" ] && [[ "$name" != *"$only"* ]] && continue
+  [ -n "$only" ] && ! [[ "$name" =~ $only ]] && continue
   filter="$(sed -n 's/^# filter: //p' "$patch" | head -1)"
   what="$(sed -n 's/^# mutant: //p' "$patch" | head -1)"
   equiv="$(sed -n 's/^# equivalent: //p' "$patch" | head -1)"
