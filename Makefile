@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TEST_FLAGS ?= -c release
 BIN := .build/release/workbench
 
-.PHONY: deps test-deps apt-install build verify test proofs notebooks bench clean
+.PHONY: deps test-deps apt-install build verify test proofs notebooks bench mutants clean
 
 deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
@@ -48,6 +48,11 @@ notebooks: build
 # Machine-checks proofs/coq: fails on a coqc error, an unfinished proof or an axiom beyond the standard library's.
 proofs: test-deps
 	bash scripts/check-proofs.sh
+
+# The mutant suite (not part of `make test`): each Tests/Mutants/*.patch is a deliberate bug that the
+# test named in its header must catch; prints caught/survived and fails below a 90% score.
+mutants: deps
+	bash scripts/mutants.sh
 
 bench: deps
 	$(SWIFT) build -c release --product workbench-bench

@@ -73,6 +73,13 @@ public struct AtomProblem: Sendable {
                 centred[i] = acc
             }
         }
+        // Finite atoms can still be too large to square (|φ| ≳ 1e154): refuse them here, naming the neuron,
+        // rather than let every selector walk an inf/NaN loss path.
+        // The target first: when it overflows every ‖φ_i − t‖² does, and blaming neuron 1 would mislead.
+        guard tt.isFinite else { throw .nonFinite("the squared norm of the target (too large for double precision)") }
+        if let i = (0..<n).first(where: { !norms[$0].isFinite || !centred[$0].isFinite || !inner[$0].isFinite }) {
+            throw .nonFinite("the squared norm of neuron \(i + 1) (the atoms are too large for double precision)")
+        }
         centredSquaredNorms = centred
         var v = 0.0
         for i in 0..<n { v += centred[i] }

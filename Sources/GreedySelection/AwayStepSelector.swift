@@ -22,19 +22,19 @@ public enum AwayStepSelector: Selector {
             for i in state.support where state.s[i] > awayS { awayS = state.s[i]; away = i }
             let gapFW = state.ef - fwS, gapAway = awayS - state.ef
             guard state.ee > 0, max(gapFW, gapAway) > 0 else {
-                state.record(stepSize: 0, chosen: fw, needScores: true)
+                try state.record(stepSize: 0, chosen: fw, needScores: true)
                 continue
             }
             if gapFW >= gapAway {
                 let gamma = GreedyLineSearchSelector.exactStep(gap: gapFW, distanceSquared: state.distanceSquared(fw))
                 if gamma > 0 { state.move(toward: fw, gamma: gamma) }
-                state.record(stepSize: gamma, chosen: fw, needScores: true)
+                try state.record(stepSize: gamma, chosen: fw, needScores: true)
             } else {
                 let alpha = state.weights[away]
                 let gammaMax = alpha < 1 ? alpha / (1 - alpha) : 0
                 let gamma = GreedyLineSearchSelector.exactStep(gap: gapAway, distanceSquared: state.distanceSquared(away), cap: gammaMax)
                 if gamma > 0 { state.move(awayFrom: away, gamma: gamma, drop: gamma >= gammaMax) }
-                state.record(stepSize: -gamma, chosen: away, needScores: true)
+                try state.record(stepSize: -gamma, chosen: away, needScores: true)
             }
         }
         return state.trace

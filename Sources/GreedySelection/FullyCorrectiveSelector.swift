@@ -22,7 +22,7 @@ public enum FullyCorrectiveSelector: Selector {
             let (fw, fwS) = state.frankWolfeVertex()
             // Stop correcting once the Frank–Wolfe gap vanishes or t is represented to rounding.
             guard state.ef - fwS > 0, state.ee / Double(state.m) > stopLoss else {
-                state.record(stepSize: 0, chosen: fw, needScores: true)
+                try state.record(stepSize: 0, chosen: fw, needScores: true)
                 continue
             }
             var set = state.support
@@ -32,7 +32,7 @@ public enum FullyCorrectiveSelector: Selector {
             let lam = try SimplexLeastSquares.solve(y, target: problem.target, start: start, enter: [set.count - 1])
             let newWeight = lam[set.firstIndex(of: fw) ?? 0]
             state.setWeights(set, lam)
-            state.record(stepSize: newWeight, chosen: fw, needScores: true)
+            try state.record(stepSize: newWeight, chosen: fw, needScores: true)
         }
         return state.trace
     }

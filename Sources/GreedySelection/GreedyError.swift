@@ -1,3 +1,5 @@
+import Components
+
 /// Why a greedy-selection problem could not be built or run; `description` is the one line the CLI prints.
 public enum GreedyError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A size, count or tolerance outside its documented range.
@@ -8,6 +10,14 @@ public enum GreedyError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonFinite(String)
     /// A numerical routine underneath failed (LAPACK, a fit).
     case numerical(String)
+    /// A run whose loss stopped being finite, with the selector, step and quantity (the CLI exits 1, not 2: the input was valid).
+    case diverged(Divergence)
+
+    /// The divergence, when this error is one.
+    public var divergence: Divergence? {
+        if case .diverged(let d) = self { return d }
+        return nil
+    }
 
     public var description: String {
         switch self {
@@ -15,6 +25,7 @@ public enum GreedyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownName(let kind, let name, let known): return "unknown \(kind) '\(name)' (known: \(known.joined(separator: ", ")))"
         case .nonFinite(let m): return "non-finite value in \(m)"
         case .numerical(let m): return m
+        case .diverged(let d): return d.description
         }
     }
 }

@@ -19,7 +19,7 @@ public enum GreedyLineSearchSelector: Selector {
         for _ in 1..<max(1, steps) {
             let (i, gamma) = bestStep(state)
             if gamma > 0 { state.move(toward: i, gamma: gamma) }
-            state.record(stepSize: gamma, chosen: i, needScores: true)
+            try state.record(stepSize: gamma, chosen: i, needScores: true)
         }
         return state.trace
     }

@@ -40,7 +40,7 @@ enum UniformSteps {
             }
             let gamma = 1 / Double(k + 1)
             state.move(toward: best, gamma: gamma)
-            state.record(stepSize: gamma, chosen: best, needScores: true)
+            try state.record(stepSize: gamma, chosen: best, needScores: true)
         }
         return state.trace
     }

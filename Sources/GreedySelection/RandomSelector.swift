@@ -31,7 +31,7 @@ enum RandomDraws {
             let i = withReplacement ? stream.uniformInt(n) : order[k]
             let gamma = 1 / Double(k + 1)
             state.move(toward: i, gamma: gamma)
-            state.record(stepSize: gamma, chosen: i, needScores: false)
+            try state.record(stepSize: gamma, chosen: i, needScores: false)
         }
         return state.trace
     }

@@ -1,3 +1,4 @@
+import Components
 import LinearAlgebra
 
 /// The mutable state every selector shares: the sub-network output f (in-sample and held-out), its residual
@@ -157,8 +158,13 @@ final class SelectionState {
     }
 
     /// Appends the current state to the trace (computing scores and the certificate if asked).
-    func record(stepSize gamma: Double, chosen: Int, needScores: Bool) {
+    ///
+    /// A loss that is not finite ends the run with a `Divergence` naming the step: a NaN path is never returned as a result.
+    func record(stepSize gamma: Double, chosen: Int, needScores: Bool) throws(GreedyError) {
         let loss = refresh()
+        guard loss.isFinite else {
+            throw .diverged(Divergence(component: trace.selector, step: trace.loss.count + 1, unit: "step", quantity: "loss L_n", value: loss))
+        }
         trace.loss.append(loss)
         if let ht = problem.heldOutTarget { trace.heldOutLoss.append(AtomProblem.meanSquaredDifference(fHeld, ht)) }
         trace.stepSize.append(gamma)
@@ -199,7 +205,7 @@ final class SelectionState {
         let state = SelectionState(problem: problem, selector: selector, steps: steps, options: options)
         let first = state.bestSingleAtom()
         state.move(toward: first, gamma: 1)
-        state.record(stepSize: 1, chosen: first, needScores: true)
+        try state.record(stepSize: 1, chosen: first, needScores: true)
         return state
     }
 

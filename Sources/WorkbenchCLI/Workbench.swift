@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GSLSupport
+import GreedySelection
 import LinearAlgebra
 
 /// The `workbench` command: checks pruning and bilevel-optimisation theory by experiment.
@@ -38,6 +39,10 @@ public struct Workbench: ParsableCommand {
             Foundation.exit(0)
         } catch let exit as VerdictExit {
             Foundation.exit(exit.code)
+        } catch let error as GreedyError where error.divergence != nil {
+            // A selector whose loss stopped being finite on valid input diverged: exit 1 like any divergence, not 2.
+            FileHandle.standardError.write(Data("workbench: \(error)\n".utf8))
+            Foundation.exit(1)
         } catch {
             // Help and --version are "errors" with a success code in ArgumentParser.
             if exitCode(for: error) == .success { Self.exit(withError: error) }

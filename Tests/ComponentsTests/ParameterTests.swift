@@ -87,7 +87,11 @@ import Testing
         } catch {
             #expect(error.description == "unknown fruit 'kiwi' (known: apple, pear, plum)")
         }
-        for bad in ["", "apple,,pear", "apple,apple", "kiwi"] {
+        // Only a whole name resolves: a prefix, a longer name or another case is unknown, never a guess.
+        for partial in ["p", "pea", "apples", "Apple", " pear"] {
+            #expect(throws: InputError.self, "'\(partial)'") { _ = try Self.catalogue.named(partial) }
+        }
+        for bad in ["", "apple,,pear", "apple,apple", "kiwi", "pl"] {
             #expect(throws: InputError.self) { _ = try Self.catalogue.list(bad) }
         }
     }

@@ -141,3 +141,16 @@ import Testing
         #expect(r.stdout.contains("REGIME-NOT-REACHED"))
     }
 }
+
+/// Forced failure through the binary: atoms that are finite but overflow when squared (1.5e154² > 1.8e308) are bad input (exit 2, one
+/// line naming the file and the neuron), never a run that walks an inf/NaN loss path. A selector whose loss stops
+/// being finite on valid input exits 1 instead (`GreedyError.diverged`, tested in GreedySelectionTests).
+@Suite struct GreedyForcedFailureCLITests {
+    @Test func overflowingAtomsAreRefusedNamingFileAndNeuron() throws {
+        let dir = try WorkbenchProcess.directory(with: "1,2,3\n4,1.5e154,6\n7,8,9\n", named: "huge.csv")
+        let r = try WorkbenchProcess.run(["greedy", "decay", "--atoms", "huge.csv", "--quiet"], in: dir)
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.errorLines.count == 1)
+        #expect(r.stderr.contains("huge.csv") && r.stderr.contains("neuron 2"), "\(r.stderr)")
+    }
+}
