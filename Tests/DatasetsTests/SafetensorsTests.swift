@@ -106,3 +106,44 @@ import Testing
         #expect(errorText { _ = try SafetensorsFile.read("/nonexistent/m.safetensors") } == "/nonexistent/m.safetensors: no such file")
     }
 }
+
+/// Files written by the reference Python package (Tests/Fixtures/safetensors/make_fixtures.py).
+@Suite struct SafetensorsFixtureTests {
+    static let dir = TestFiles.root.appendingPathComponent("Tests/Fixtures/safetensors")
+
+    /// The script's values: (i + start) / 8 for i = 0…n-1, exact in F32, BF16 and F64.
+    private func steps(_ n: Int, _ start: Int) -> [Double] { (0..<n).map { Double($0 + start) / 8 } }
+
+    @Test func torchStyleMLPWithBF16() throws {
+        let file = try SafetensorsFile.read(Self.dir.appendingPathComponent("torch_mlp_f32_bf16.safetensors").path)
+        #expect(file.metadata == ["format": "pt", "writer": "safetensors 0.8.0"])
+        // The reference writer orders buffers by alignment, then name: that is the order read.
+        #expect(file.tensors.map(\.name) == ["0.bias", "0.weight", "2.weight", "2.bias"])
+        #expect(file["0.weight"] == SafetensorsTensor(name: "0.weight", dtype: .f32, shape: [3, 4], values: steps(12, -6)))
+        #expect(file["0.bias"] == SafetensorsTensor(name: "0.bias", dtype: .f32, shape: [3], values: steps(3, 1)))
+        #expect(file["2.weight"] == SafetensorsTensor(name: "2.weight", dtype: .f32, shape: [2, 3], values: steps(6, -3)))
+        #expect(file["2.bias"] == SafetensorsTensor(name: "2.bias", dtype: .bf16, shape: [2], values: [1, -2]))
+        try exportForPython(file, "workbench_mlp_f32.safetensors")
+    }
+
+    @Test func convF64() throws {
+        let file = try SafetensorsFile.read(Self.dir.appendingPathComponent("conv_f64.safetensors").path)
+        #expect(file.metadata.isEmpty)
+        #expect(file["0.weight"] == SafetensorsTensor(name: "0.weight", dtype: .f64, shape: [2, 1, 2, 2], values: steps(8, -4)))
+        #expect(file["0.bias"] == SafetensorsTensor(name: "0.bias", dtype: .f64, shape: [2], values: [0.25, -0.75]))
+        try exportForPython(file, "workbench_conv_f64.safetensors")
+    }
+
+    /// Writes the file back with the workbench writer, under $WORKBENCH_SAFETENSORS_EXPORT when set,
+    /// so the Python half of the round trip can be checked by hand (no Python runs in the tests).
+    private func exportForPython(_ file: SafetensorsFile, _ name: String) throws {
+        var copy = file
+        for i in copy.tensors.indices where copy.tensors[i].dtype == .bf16 { copy.tensors[i].dtype = .f32 }
+        copy.metadata["written-by"] = "workbench"
+        let bytes = try copy.encoded()
+        #expect(try SafetensorsFile.decode(bytes, file: name).tensors.map(\.values) == file.tensors.map(\.values))
+        if let dir = ProcessInfo.processInfo.environment["WORKBENCH_SAFETENSORS_EXPORT"] {
+            try copy.write(to: URL(fileURLWithPath: dir).appendingPathComponent(name).path)
+        }
+    }
+}
