@@ -1,4 +1,6 @@
 import Datasets
+import Foundation
+import Randomness
 import LinearAlgebra
 
 /// A masked network as a PyTorch `nn.Sequential` state dict in safetensors: weights, biases and masks.
@@ -67,5 +69,88 @@ public enum NetworkFile {
         var out = [Double](repeating: 0, count: m.rows * m.cols)
         for i in 0..<m.rows { for j in 0..<m.cols { out[i * m.cols + j] = m.storage[i + j * m.rows] } }
         return out
+    }
+}
+
+extension NetworkFile {
+    /// A network from a PyTorch-style state dict: consecutive `<k>.weight` / `<k>.bias` pairs, in `order` or in natural key order.
+    ///
+    /// Rank-2 weights are Linear [out, in]; rank-4 weights are Conv2d [out, in, 3, 3] (padding 1) on
+    /// square images of `inputSize` features, with 2×2 average pooling after a conv when that is what
+    /// makes the first Linear's input size fit. A missing bias is zero; any other tensor is an error,
+    /// so nothing in the file is silently ignored. Masks start full.
+    public static func network(_ file: SafetensorsFile, path: String, order: [String]? = nil, inputSize: Int? = nil) throws(SparseNetsError) -> MaskedNetwork {
+        func fail(_ message: String) -> SparseNetsError { SparseNetsError("\(path): \(message)") }
+        let weightKeys = file.tensors.map(\.name).filter { $0.hasSuffix(".weight") }.map { String($0.dropLast(".weight".count)) }
+        let prefixes = order ?? weightKeys.sorted { naturalLess($0, $1) }
+        guard !prefixes.isEmpty else { throw fail("no '<name>.weight' tensors") }
+        var used = Set<String>()
+        var shapes = [(weight: SafetensorsTensor, bias: SafetensorsTensor?)]()
+        for p in prefixes {
+            guard let w = file["\(p).weight"] else { throw fail("--layers names '\(p)', but there is no tensor '\(p).weight'") }
+            used.insert(w.name)
+            let b = file["\(p).bias"]
+            if let b { used.insert(b.name) }
+            shapes.append((w, b))
+        }
+        if let extra = file.tensors.first(where: { !used.contains($0.name) }) {
+            throw fail("tensor '\(extra.name)' is not a weight or bias of the layers \(prefixes.joined(separator: ","))")
+        }
+        var layers = [any WeightLayer](), pools = [AveragePool2?]()
+        var channels = 1, side = 0
+        if let first = shapes.first, first.weight.shape.count == 4 {
+            let n = inputSize ?? first.weight.shape[1]
+            side = Int(Double(n).squareRoot().rounded())
+            guard side * side == n else { throw fail("a conv network needs square single-channel images; \(n) features is not a square") }
+        }
+        // Pooling is not in a state dict: the first Linear's input size tells how many 2×2 poolings the convs had;
+        // they are put after the first convs, as the workbench's own CNNs do (pool while the side is even).
+        var poolsLeft = 0
+        let convCount = shapes.prefix { $0.weight.shape.count == 4 }.count
+        if convCount > 0, convCount < shapes.count, shapes[convCount].weight.shape.count == 2 {
+            let c = shapes[convCount - 1].weight.shape[0], fed = shapes[convCount].weight.shape[1]
+            var sd = side
+            while c * sd * sd > fed, sd % 2 == 0, poolsLeft < convCount { sd /= 2; poolsLeft += 1 }
+        }
+        for (i, (w, b)) in shapes.enumerated() {
+            let s = w.shape
+            switch s.count {
+            case 2:
+                layers.append(DenseLayer(inputs: s[1], outputs: s[0]))
+            case 4:
+                guard s[2] == 3, s[3] == 3 else { throw fail("tensor '\(w.name)': only 3×3 convolutions are supported, got \(s[2])×\(s[3])") }
+                guard layers.allSatisfy({ $0 is ConvLayer }) else { throw fail("tensor '\(w.name)': a conv after a Linear layer is not supported") }
+                guard s[1] == channels else { throw fail("tensor '\(w.name)': expects \(s[1]) input channels, gets \(channels)") }
+                layers.append(ConvLayer(inChannels: s[1], outChannels: s[0], height: side, width: side))
+                channels = s[0]
+            default:
+                throw fail("tensor '\(w.name)': shape \(s) is neither Linear [out, in] nor Conv2d [out, in, 3, 3]")
+            }
+            if let b, b.shape != [s[0]] { throw fail("tensor '\(b.name)': shape \(b.shape), expected [\(s[0])]") }
+            if i < shapes.count - 1 {
+                var pool: AveragePool2?
+                if let conv = layers.last as? ConvLayer, poolsLeft > 0, side % 2 == 0 {
+                    pool = AveragePool2(channels: conv.outChannels, height: conv.height, width: conv.width)
+                    side /= 2
+                    poolsLeft -= 1
+                }
+                pools.append(pool)
+            }
+        }
+        var net: MaskedNetwork
+        do { net = try MaskedNetwork(layers: layers, pools: pools, stream: RandomStream(seed: 0)) } catch { throw fail(error.description) }
+        for (l, (w, b)) in shapes.enumerated() {
+            let rows = layers[l].weightRows, cols = layers[l].weightCols
+            var m = Matrix(rows: rows, cols: cols)
+            for i in 0..<rows { for j in 0..<cols { m.storage[i + j * rows] = w.values[i * cols + j] } }
+            net.parameters.weights[l] = m
+            net.parameters.biases[l] = b?.values ?? [Double](repeating: 0, count: layers[l].biasCount)
+        }
+        return net
+    }
+
+    /// "2" < "10" and "fc2" < "fc10": digit runs compare as numbers, the way PyTorch numbers modules.
+    static func naturalLess(_ a: String, _ b: String) -> Bool {
+        a.compare(b, options: .numeric) == .orderedAscending
     }
 }
