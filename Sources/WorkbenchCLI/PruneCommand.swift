@@ -108,6 +108,12 @@ struct PruneCommand: ParsableCommand {
     @Option(name: .customLong("spy-layer"), help: "Layer (1-based) whose mask the spy plot of a single run shows (default 1).")
     var spyLayer: Int?
 
+    @Option(name: .customLong("save-masks"), help: ArgumentHelp("Write the masks as safetensors: one 0/1 F32 tensor <k>.weight per weight, keyed like a PyTorch nn.Sequential (one method, sparsity and seed only).", valueName: "file.safetensors"))
+    var saveMasks: String?
+
+    @Option(name: .customLong("save"), help: ArgumentHelp("Write the trained sparse weights and biases as a safetensors PyTorch state dict (F64; Linear [out, in], Conv2d [out, in, 3, 3]; one method, sparsity and seed only).", valueName: "file.safetensors"))
+    var save: String?
+
     @OptionGroup var common: CommonOptions
 
     /// Everything the flags decide, parsed and checked before any work is done.
@@ -166,6 +172,12 @@ struct PruneCommand: ParsableCommand {
             }
         } catch let e as ValidationError { throw e } catch { throw ValidationError(String(describing: error)) }
         if let s = seeds, !(1...100).contains(s) { throw ValidationError("--seeds must be in 1...100, got \(s)") }
+        if saveMasks != nil || save != nil {
+            let p = try plan()
+            guard p.methods.count == 1, p.sparsities.count == 1, seedCount(methods: 1, sparsities: 1) == 1 else {
+                throw ValidationError("--save and --save-masks write one network: give one method, one sparsity and one seed")
+            }
+        }
         if train != nil || validation != nil || test != nil {
             guard data == nil else { throw ValidationError("--data and --train/--validation/--test are exclusive") }
             guard train != nil, validation != nil else { throw ValidationError("your own split needs both --train and --validation (--test is optional)") }
@@ -217,6 +229,7 @@ struct PruneCommand: ParsableCommand {
         }
         progress.finish()
         let divergences = runs.compactMap(\.divergence)
+        if let net = lastNetwork, let r = runs.last { try saveFiles(net, run: r) }
         let record = PruneRecord(parameters: plan.parameters, methods: plan.methods.map(\.name), sparsities: plan.sparsities,
                                  net: plan.architecture.description, layers: lastNetwork.map { $0.layers.map(\.description) } ?? [],
                                  seeds: runSeeds, data: prepared.provenance, dataPolicy: prepared.policy,
@@ -236,6 +249,21 @@ struct PruneCommand: ParsableCommand {
             }
             for d in divergences { text += "\ndiverged: \(d) — its figures are of the blown-up network, not results" }
             return divergences.isEmpty ? text : text + "\n"
+        }
+    }
+
+    /// Writes --save-masks and --save (validate has made sure there is exactly one run); a diverged run's weights are not written.
+    func saveFiles(_ net: MaskedNetwork, run r: PruneRunRecord) throws {
+        let metadata = ["workbench": Workbench.version, "command": (["workbench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+                        "seed": String(common.seed), "run-seed": String(r.seed), "method": r.method, "sparsity": String(r.sparsity),
+                        "module": NetworkFile.pytorchModule(net)]
+        if let path = saveMasks { try NetworkFile.masks(net, metadata: metadata).write(to: path) }
+        if let path = save {
+            guard r.divergence == nil else {
+                FileHandle.standardError.write(Data("not writing \(path): training diverged\n".utf8))
+                return
+            }
+            try NetworkFile.weights(net, metadata: metadata).write(to: path)
         }
     }
 
