@@ -9,6 +9,8 @@ public enum ClaimRegistry {
         GreedyDecayClaim(),
         GreedyRateClaim(),
         GraspGradientFlowClaim(),
+        RiglVsStaticClaim(),
+        ErkVsUniformClaim(),
         // TODO(port) BilevelComplexityClaim(),
     ]) { $0.id }
 
