@@ -129,7 +129,7 @@ public struct RiglVsStaticClaim: Claim {
     static func beats(_ gaps: [Double], margin: Double) -> (Bool, String) {
         let m = Descriptive.mean(gaps), wins = gaps.filter { $0 > 0 }.count
         return (m >= margin && wins == gaps.count && !gaps.isEmpty,
-                "mean gap \(pts(m)) points (min \(pts(gaps.min() ?? .nan)), positive on \(wins)/\(gaps.count) seeds; per seed \(gaps.map(pts).joined(separator: ", "))")
+                "mean gap \(pts(m)) points (min \(pts(gaps.min() ?? .nan)), positive on \(wins)/\(gaps.count) seeds; per seed \(gaps.map(pts).joined(separator: ", ")))")
     }
 
     public func checks(_ m: Measurement, _ run: ClaimRun) -> [Check] {

@@ -242,7 +242,7 @@ struct SparseTrainCommand: ParsableCommand {
         for t in DistributionCatalog.all.entries {
             for p in t.parameters { rows.append([p.name, p.defaultSummary, p.domain.summary, "\(p.help) [\(t.name)]"]) }
         }
-        return Table(headers: ["parameter", "default", "domain", "meaning [used by]"], rows: rows).render() + "\n"
+        return Table(headers: ["parameter", "default", "domain", "meaning [used by]"], rows: rows, alignments: [.left, .left, .left, .left]).render() + "\n"
     }
 
     static func pct(_ x: Double) -> String { String(format: "%.1f", 100 * x) }

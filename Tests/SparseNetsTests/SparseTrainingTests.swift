@@ -308,3 +308,31 @@ extension SparseTrainingTests {
         #expect(throws: InputError.self) { try DistributionCatalog.all.named("erk2") }
     }
 }
+
+extension SparseTrainingTests {
+    /// Every component of every axis: a name, a summary, defaults inside their domains, and an instance from them.
+    static let components: [String] = DropCatalog.all.names.map { "drop:\($0)" } + GrowCatalog.all.names.map { "grow:\($0)" }
+        + ScheduleCatalog.all.names.map { "schedule:\($0)" } + DistributionCatalog.all.names.map { "distribution:\($0)" }
+
+    @Test("every drop, grow, schedule and distribution component declares itself and builds from its defaults", arguments: components)
+    func componentContract(_ id: String) throws {
+        let parts = id.split(separator: ":").map(String.init)
+        let (kind, name) = (parts[0], parts[1])
+        let params: [Parameter], summary: String
+        switch kind {
+        case "drop": let t = try DropCatalog.all.named(name); params = t.parameters; summary = t.summary
+            _ = t.init(parameters: ParameterDefaults.values(params))
+        case "grow": let t = try GrowCatalog.all.named(name); params = t.parameters; summary = t.summary
+            _ = t.init(parameters: ParameterDefaults.values(params))
+        case "schedule": let t = try ScheduleCatalog.all.named(name); params = t.parameters; summary = t.summary
+            let s = t.init(parameters: ParameterDefaults.values(params))
+            let w = s.window(totalSteps: 1000)
+            #expect(s.interval == nil || (w.lowerBound >= 1 && w.upperBound <= 1000))
+        default: let t = try DistributionCatalog.all.named(name); params = t.parameters; summary = t.summary
+            let d = t.withDefaults()
+            #expect(d.relativeDensities(Self.mlpShapes).allSatisfy { $0 > 0 })
+        }
+        #expect(!summary.isEmpty && Set(params.map(\.name)).count == params.count)
+        for p in params { for mode in RunMode.allCases { try p.check(try #require(p.defaultValue(in: mode))) } }
+    }
+}
