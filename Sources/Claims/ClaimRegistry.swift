@@ -11,6 +11,8 @@ public enum ClaimRegistry {
         GraspGradientFlowClaim(),
         BilevelComplexityClaim(),
         LotterySanityClaim(),
+        RiglVsStaticClaim(),
+        ErkVsUniformClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.

@@ -156,6 +156,8 @@ public struct EpochMetrics: Sendable, Equatable {
 public protocol TrainingHook: AnyObject {
     /// Called with the dense (unmasked) gradient of the minibatch before the optimiser masks it.
     func gradientComputed(step: Int, network: MaskedNetwork, gradient: inout Parameters) throws
+    /// Whether this step's optimiser update is skipped, so that the step changes only the mask (RigL's update steps).
+    func skipsOptimizerStep(step: Int) -> Bool
     /// Called after the optimiser step; may change masks (then reset momentum with `state.applyMask`).
     func stepFinished(step: Int, network: inout MaskedNetwork, state: inout OptimizerState) throws
     /// Called after every epoch.
@@ -164,6 +166,7 @@ public protocol TrainingHook: AnyObject {
 
 extension TrainingHook {
     public func gradientComputed(step: Int, network: MaskedNetwork, gradient: inout Parameters) throws {}
+    public func skipsOptimizerStep(step: Int) -> Bool { false }
     public func stepFinished(step: Int, network: inout MaskedNetwork, state: inout OptimizerState) throws {}
     public func epochFinished(_ metrics: EpochMetrics, network: MaskedNetwork) throws {}
 }
@@ -264,7 +267,9 @@ public enum Trainer {
                 correct += c
                 for hook in hooks { try hook.gradientComputed(step: state.step, network: network, gradient: &gradient) }
                 let lr = opt.schedule.rate(base: opt.learningRate, step: state.step, total: total, stepsPerEpoch: stepsPerEpoch)
-                sgdStep(&network, gradient: gradient, state: &state, lr: lr, opt: opt)
+                if !hooks.contains(where: { $0.skipsOptimizerStep(step: state.step) }) {
+                    sgdStep(&network, gradient: gradient, state: &state, lr: lr, opt: opt)
+                }
                 state.step += 1
                 for hook in hooks { try hook.stepFinished(step: state.step - 1, network: &network, state: &state) }
             }

@@ -8,5 +8,6 @@ enum WorkbenchCommands {
         PruneCommand.self,
         LotteryCommand.self,
         BilevelCommand.self,
+        SparseTrainCommand.self,
     ]
 }
