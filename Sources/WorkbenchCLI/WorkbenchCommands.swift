@@ -7,5 +7,6 @@ enum WorkbenchCommands {
         GreedyCommand.self,
         PruneCommand.self,
         BilevelCommand.self,
+        SweepCommand.self,
     ]
 }
