@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := liblapacke-dev libgsl-dev libopenblas-dev pkg-config
 # What the tests need beyond the build: coq checks proofs/coq on every `make test`.
-TEST_APT_PACKAGES := coq
+TEST_APT_PACKAGES := coq slurm-wlm munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tests assert rates from real experiments; unoptimised Swift is 10-100x slower at them,
 # so tests build in release mode too (SwiftPM keeps testable imports enabled).

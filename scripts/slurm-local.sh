@@ -53,7 +53,8 @@ up)
         fi
         chown munge:munge /etc/munge/munge.key
         chmod 0400 /etc/munge/munge.key
-        runuser -u munge -- munged --pid-file=/run/munge/munged.pid
+        # Daemons get no stdio of ours: a caller reading our output to its end must not wait for them.
+        runuser -u munge -- munged --pid-file=/run/munge/munged.pid </dev/null >/dev/null 2>&1
         cp /run/munge/munged.pid "$dir"/munged.pid
         for _ in $(seq 50); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.1; done
         munge -n | unmunge >/dev/null || die "munged does not answer (see /var/log/munge/munged.log)"
@@ -93,8 +94,8 @@ NodeName=localhost NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$mem_mb State=UNK
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 EOF
     export SLURM_CONF="$dir"/slurm.conf
-    slurmctld -c -f "$SLURM_CONF" || die "slurmctld did not start (see $dir/log/slurmctld.log)"
-    slurmd -N localhost -f "$SLURM_CONF" || { stop_pidfile "$dir"/slurmctld.pid; die "slurmd did not start (see $dir/log/slurmd.log)"; }
+    slurmctld -c -f "$SLURM_CONF" </dev/null >>"$dir"/log/slurmctld.out 2>&1 || die "slurmctld did not start (see $dir/log/slurmctld.log)"
+    slurmd -N localhost -f "$SLURM_CONF" </dev/null >>"$dir"/log/slurmd.out 2>&1 || { stop_pidfile "$dir"/slurmctld.pid; die "slurmd did not start (see $dir/log/slurmd.log)"; }
     for _ in $(seq 100); do
         [ "$(sinfo -h -n localhost -o %T 2>/dev/null)" = idle ] && { echo "export SLURM_CONF=$SLURM_CONF"; exit 0; }
         sleep 0.1

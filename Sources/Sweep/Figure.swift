@@ -82,10 +82,9 @@ public enum FigureLookup {
         return out
     }
 
-    /// The label that names an object in messages: its `method` or `name` if it has one, else its first string member.
+    /// The label that names an object in messages: its `method` or `name`, if it has one.
     private static func labelOf(_ object: [String: JSONValue]) -> String? {
         for k in ["method", "name"] { if case .string(let s)? = object[k] { return s } }
-        for k in object.keys.sorted() { if case .string(let s)? = object[k] { return s } }
         return nil
     }
 

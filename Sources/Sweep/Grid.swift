@@ -32,14 +32,15 @@ public struct Grid: Sendable, Equatable {
         var axes = [GridAxis]()
         guard !text.isEmpty else { throw InputError("--grid is empty (expected key=v1,v2;key2=a..b)") }
         for part in text.split(separator: ";", omittingEmptySubsequences: false) {
+            guard !part.isEmpty else { throw InputError("--grid: empty axis in '\(Shell.escapeControls(text))' (axes are separated by one ';')") }
             let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            guard pieces.count == 2 else { throw InputError("--grid: '\(part)' is not key=values") }
+            guard pieces.count == 2 else { throw InputError("--grid: '\(Shell.escapeControls(String(part)))' is not key=values") }
             let key = pieces[0]
-            guard Self.isKey(key) else { throw InputError("--grid: '\(key)' is not a parameter name") }
+            guard Self.isKey(key) else { throw InputError("--grid: '\(Shell.escapeControls(key))' is not a parameter name") }
             guard !axes.contains(where: { $0.key == key }) else { throw InputError("--grid: '\(key)' appears twice") }
             var values = [String]()
             for item in pieces[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
-                guard !item.isEmpty else { throw InputError("--grid: empty value in '\(part)'") }
+                guard !item.isEmpty else { throw InputError("--grid: empty value in '\(Shell.escapeControls(String(part)))'") }
                 values += try Self.expand(item, key: key)
             }
             axes.append(GridAxis(key: key, values: values))

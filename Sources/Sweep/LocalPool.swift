@@ -8,15 +8,20 @@ import Darwin
 
 /// Child processes started from an argument vector with posix_spawn: no shell ever parses an argument.
 public enum Spawn {
-    /// Starts `executable` with `arguments` (argv[1...]) and `environment`; stdin from /dev/null, stdout and stderr to `log`.
-    public static func start(_ executable: String, _ arguments: [String], environment: [String: String], log: URL) throws -> pid_t {
+    /// Starts `executable` with `arguments` (argv[1...]) and `environment`; stdin from /dev/null, stdout to `log`,
+    /// stderr to `errors` (or to `log` too).
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String], log: URL, errors: URL? = nil) throws -> pid_t {
         try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let errors {
+            posix_spawn_file_actions_addopen(&actions, 2, errors.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.keys.sorted().map { strdup("\($0)=\(environment[$0] ?? "")") } + [nil]
         defer { for p in argv + envp { free(p) } }
@@ -26,12 +31,12 @@ public enum Spawn {
         return pid
     }
 
-    /// Waits for any child; returns its pid and exit status (128 + the signal for a killed child), nil when there is none.
-    public static func waitAny() -> (pid: pid_t, status: Int32)? {
+    /// Waits for any child (or for `pid`); returns its pid and exit status (128 + the signal for a killed child), nil when there is none.
+    public static func wait(_ pid: pid_t = -1) -> (pid: pid_t, status: Int32)? {
         var status: Int32 = 0
         while true {
-            let pid = waitpid(-1, &status, 0)
-            if pid > 0 { return (pid, status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)) }
+            let got = waitpid(pid, &status, 0)
+            if got > 0 { return (got, status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)) }
             if errno != EINTR { return nil }
         }
     }
@@ -74,7 +79,7 @@ public enum LocalPool {
                 running[pid] = i
                 progress(done, running.count, failures.count)
             }
-            guard let (pid, status) = Spawn.waitAny() else { break }
+            guard let (pid, status) = Spawn.wait() else { break }
             guard let i = running.removeValue(forKey: pid) else { continue }
             let id = plan.runs[i].id
             if status == 0 && layout.record(id) != nil { done += 1 } else { failures.append(Failure(id: id, status: status, log: layout.log(id))) }

@@ -200,21 +200,20 @@ public enum Command {
         return nil
     }
 
-    /// Runs `argv` (argv[0] looked up on PATH) and waits for it.
+    /// Runs `argv` (argv[0] looked up on PATH) and waits for it; output goes through temporary files, so any amount fits.
     public static func run(_ argv: [String]) throws -> Result {
         guard let name = argv.first, let path = find(name) else { throw InputError("\(argv.first ?? "") not found on PATH") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = Array(argv.dropFirst())
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let tmp = FileManager.default.temporaryDirectory
+        let tag = "\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let out = tmp.appendingPathComponent(".workbench-sweep-\(tag).out"), err = tmp.appendingPathComponent(".workbench-sweep-\(tag).err")
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        let pid = try Spawn.start(path, Array(argv.dropFirst()), environment: ProcessInfo.processInfo.environment, log: out, errors: err)
+        let status = Spawn.wait(pid)?.status ?? 255
+        return Result(status: status, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 }
 

@@ -252,7 +252,7 @@ enum SweepPlanner {
     static func plan(command: [String], grid: Grid, figures: [String], by: String?) throws -> SweepPlan {
         let sweepable = SweepTargets.all.names.map { $0 == "verify" ? "verify <claim>" : $0 }.joined(separator: ", ")
         guard let target = SweepTargets.target(for: command) else {
-            throw InputError("'\(Shell.escapeControls(command.prefix(2).joined(separator: " ")))' writes no record a sweep can collect (sweepable: \(sweepable))")
+            throw InputError("'\(Shell.escapeControls(command.prefix(2).joined(separator: " ")))' is not a sweepable command: sweeps run commands that write a record (sweepable: \(sweepable))")
         }
         let rest = Array(command.dropFirst(target.path.count))
         for a in rest {

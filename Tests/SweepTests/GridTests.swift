@@ -20,7 +20,7 @@ import Testing
 
     @Test(arguments: [
         ("", "empty"), ("N", "not key=values"), ("=1", "not a parameter name"), ("N=", "empty value"), ("N=1,,2", "empty value"),
-        ("N=1;", "not key=values"), ("N=1;N=2", "twice"), ("seed=4..1", "empty range"), ("1N=2", "not a parameter name"),
+        ("N=1;", "empty axis"), ("N=1;N=2", "twice"), ("seed=4..1", "empty range"), ("1N=2", "not a parameter name"),
         ("N x=2", "not a parameter name"), ("seed=0..200000", "more than"), ("a=1..400;b=1..400", "more than"),
     ])
     func badGridsAreOneLineInputErrors(text: String, message: String) {
