@@ -12,17 +12,23 @@ set -euo pipefail
 
 die() { echo "slurm-local: $*" >&2; exit 1; }
 
+# munge's client retries for seconds when no daemon listens: look for the socket first.
+munge_ok() { [ -S /run/munge/munge.socket.2 ] && munge -n 2>/dev/null | unmunge >/dev/null 2>&1; }
+
 port_free() { [ -z "$(ss -ltnH "sport = :$1" 2>/dev/null)" ]; }
+
+# Whether process $1 runs (a zombie, which only waits for init to reap it, does not).
+alive() { [ -r /proc/"$1"/stat ] && [ "$(sed 's/^.*) //' /proc/"$1"/stat | cut -c1)" != Z ]; }
 
 # Kills the process whose PID is in file $1 (TERM, then KILL after 2 s); quiet when it is already gone.
 stop_pidfile() {
     local f=$1 pid
     [ -s "$f" ] || return 0
     pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then
+    if alive "$pid"; then
         kill "$pid" 2>/dev/null || true
-        for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+        for _ in $(seq 40); do alive "$pid" || break; sleep 0.05; done
+        alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
     fi
     rm -f "$f"
 }
@@ -44,7 +50,7 @@ up)
     dir=$(cd "$dir" && pwd)
 
     # munge: one daemon per machine, on its standard socket; reuse one that answers, never stop it then.
-    if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
+    if ! munge_ok; then
         mkdir -p /run/munge /var/log/munge /var/lib/munge /etc/munge
         chown munge:munge /run/munge /var/log/munge /var/lib/munge /etc/munge
         chmod 0755 /run/munge
@@ -56,8 +62,8 @@ up)
         # Daemons get no stdio of ours: a caller reading our output to its end must not wait for them.
         runuser -u munge -- munged --pid-file=/run/munge/munged.pid </dev/null >/dev/null 2>&1
         cp /run/munge/munged.pid "$dir"/munged.pid
-        for _ in $(seq 50); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.1; done
-        munge -n | unmunge >/dev/null || die "munged does not answer (see /var/log/munge/munged.log)"
+        for _ in $(seq 50); do munge_ok && break; sleep 0.05; done
+        munge_ok || die "munged does not answer (see /var/log/munge/munged.log)"
     fi
 
     ctld=6817
@@ -96,9 +102,9 @@ EOF
     export SLURM_CONF="$dir"/slurm.conf
     slurmctld -c -f "$SLURM_CONF" </dev/null >>"$dir"/log/slurmctld.out 2>&1 || die "slurmctld did not start (see $dir/log/slurmctld.log)"
     slurmd -N localhost -f "$SLURM_CONF" </dev/null >>"$dir"/log/slurmd.out 2>&1 || { stop_pidfile "$dir"/slurmctld.pid; die "slurmd did not start (see $dir/log/slurmd.log)"; }
-    for _ in $(seq 100); do
+    for _ in $(seq 200); do
         [ "$(sinfo -h -n localhost -o %T 2>/dev/null)" = idle ] && { echo "export SLURM_CONF=$SLURM_CONF"; exit 0; }
-        sleep 0.1
+        sleep 0.05
     done
     die "node localhost not idle after 10 s (see $dir/log)"
     ;;

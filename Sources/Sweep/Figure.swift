@@ -3,6 +3,7 @@ import Foundation
 
 /// A parsed JSON document, enough to look figures up in any command's record.
 public indirect enum JSONValue: Sendable, Equatable, Decodable {
+    // The six JSON kinds.
     case null
     case bool(Bool)
     case number(Double)
@@ -10,6 +11,7 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Decodes any JSON value.
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
@@ -36,9 +38,10 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
 ///
 /// A figure is looked up in the record's JSON, so any command that writes a record can be swept:
 /// 1. `NAME`: an object with `"name": NAME` and a numeric `"estimate"` (a claim's fit, e.g. `--figure "Cholesky backward slope"`);
-/// 2. otherwise `FIELD` or `FIELD@LABEL`: a numeric member `FIELD` of an object (or of the record itself), which with
-///    `@LABEL` must also have a string member equal to LABEL (e.g. `decayConstant@greedy-linesearch` picks the
-///    `methods` entry whose `method` is greedy-linesearch).
+/// 2. otherwise `FIELD` or `FIELD@LABEL[@LABEL…]`: a numeric member `FIELD` of an object (or of the record itself),
+///    which must also have a member equal to each LABEL, a string or a number (e.g. `decayConstant@greedy-linesearch` picks the
+///    `methods` entry whose `method` is greedy-linesearch; `decayConstant@greedy-linesearch@300` a `greedy sweep` point;
+///    `local@16` the `greedy prune-mlp` accuracy at 16 neurons kept).
 ///
 /// Exactly one match is required: several are ambiguous (the message lists the labels that tell them apart).
 /// A record in which the figure is absent (a fit that was not possible, a null field) gives no value for that run.
@@ -52,13 +55,13 @@ public enum FigureLookup {
         if fits.count == 1 { return fits[0] }
         if fits.count > 1 { throw InputError("figure '\(figure)' names \(fits.count) fits in one record") }
 
-        let parts = figure.split(separator: "@", maxSplits: 1).map(String.init)
+        let parts = figure.split(separator: "@", omittingEmptySubsequences: false).map(String.init)
         let field = parts.first ?? figure
-        let label = parts.count == 2 ? parts[1] : nil
+        let labels = parts.dropFirst()
         var found = [(value: Double, object: [String: JSONValue])]()
         walk(record) { object in
             guard let v = object[field]?.number else { return }
-            if let label, !object.values.contains(.string(label)) { return }
+            if labels.contains(where: { !matches($0, object) }) { return }
             found.append((v, object))
         }
         if found.count > 1 {
@@ -80,6 +83,13 @@ public enum FigureLookup {
             }
         }
         return out
+    }
+
+    /// Whether `label` is one of the object's string members, or equals one of its numeric members (`local@4`: `"keep": 4`).
+    private static func matches(_ label: String, _ object: [String: JSONValue]) -> Bool {
+        if object.values.contains(.string(label)) { return true }
+        guard let x = Double(label) else { return false }
+        return object.values.contains { $0 == .number(x) }
     }
 
     /// The label that names an object in messages: its `method` or `name`, if it has one.

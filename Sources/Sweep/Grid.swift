@@ -7,6 +7,7 @@ public struct GridAxis: Sendable, Equatable, Codable {
     /// The values, verbatim as typed (ranges expanded).
     public let values: [String]
 
+    /// An axis.
     public init(key: String, values: [String]) {
         self.key = key
         self.values = values
@@ -25,6 +26,7 @@ public struct Grid: Sendable, Equatable {
     /// The most points a grid may expand to (a Slurm job array is far smaller on most clusters anyway).
     public static let maxPoints = 100_000
 
+    /// A grid of parsed axes.
     public init(axes: [GridAxis]) { self.axes = axes }
 
     /// Parses grid text; malformed syntax, an empty range, an empty value or a repeated key is bad input.

@@ -54,8 +54,11 @@ public enum Spawn {
 public enum LocalPool {
     /// A run that ended without a complete record.
     public struct Failure: Sendable, Equatable {
+        /// Run id.
         public let id: String
+        /// Its exit status.
         public let status: Int32
+        /// Its output.
         public let log: URL
     }
 

@@ -7,6 +7,7 @@ import Statistics
 /// It holds nothing that depends on where or how the runs executed (no paths outside the sweep
 /// directory, no engine, no timings), so the local pool and a Slurm array give the same bytes.
 public struct SweepRecord: Sendable, Codable, Equatable {
+    /// "workbench.sweep/1".
     public var schema = "workbench.sweep/1"
     /// The subcommand and its arguments, as given after `--`.
     public var command: [String]
@@ -25,27 +26,37 @@ public struct SweepRecord: Sendable, Codable, Equatable {
 
     /// One run.
     public struct Run: Sendable, Codable, Equatable {
+        /// The run id.
         public var id: String
+        /// Its grid values (numbers where they are numbers).
         public var point: ParameterValues
+        /// Its record, relative to the sweep directory (`runs/<id>/<file>.json`).
         public var record: String
     }
 
     /// A grid point (without the replicate axis) and its figures over the replicates.
     public struct Point: Sendable, Codable, Equatable {
+        /// The grid values but the replicate's.
         public var point: ParameterValues
         /// The runs pooled, in grid order.
         public var runs: [String]
+        /// One summary per figure, in `--figure` order.
         public var figures: [Summary]
     }
 
     /// One figure at one grid point: the value of each run ("nan" where its record lacks it), their mean and 95% t-interval.
     public struct Summary: Sendable, Codable, Equatable {
+        /// The figure's name as given.
         public var figure: String
+        /// One value per pooled run.
         public var values: [Double]
         /// Finite values.
         public var n: Int
+        /// Their mean (absent with none).
         public var mean: Double?
+        /// The 95% t-interval's ends (absent with fewer than two values).
         public var lower: Double?
+        /// See `lower`.
         public var upper: Double?
     }
 }

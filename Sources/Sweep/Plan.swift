@@ -10,6 +10,7 @@ public struct SweepRun: Sendable, Codable, Equatable {
     /// The subcommand's arguments for this point, without `--out` (which the sweep adds per run).
     public let arguments: [String]
 
+    /// A run of `arguments` at `point`; its id is derived from the arguments.
     public init(point: [String], arguments: [String]) {
         self.id = RunID.of(arguments)
         self.point = point
@@ -37,6 +38,7 @@ public enum RunID {
 
 /// Everything a sweep will run and merge, kept as `<out>/sweep.json` so a merge job (or a re-run) reads the same plan.
 public struct SweepPlan: Sendable, Codable, Equatable {
+    /// "workbench.sweep-plan/1".
     public var schema = "workbench.sweep-plan/1"
     /// The subcommand and its arguments, as given after `--`.
     public let command: [String]
@@ -51,6 +53,7 @@ public struct SweepPlan: Sendable, Codable, Equatable {
     /// Every run, in grid order (the last axis fastest).
     public let runs: [SweepRun]
 
+    /// A plan; `runs` must be in grid order.
     public init(command: [String], grid: [GridAxis], replicate: String?, figures: [String], by: String?, runs: [SweepRun]) {
         self.command = command
         self.grid = grid
@@ -80,16 +83,24 @@ public struct SweepLayout: Sendable {
     /// The sweep's directory (absolute).
     public let root: URL
 
+    /// The layout under `out` (made absolute).
     public init(_ out: String) {
         root = URL(fileURLWithPath: out).standardizedFileURL
     }
 
+    /// `sweep.json`: the plan.
     public var plan: URL { root.appendingPathComponent("sweep.json") }
+    /// `manifest.jsonl`: one run per line.
     public var manifest: URL { root.appendingPathComponent("manifest.jsonl") }
+    /// `merged.json`: the merged record.
     public var merged: URL { root.appendingPathComponent("merged.json") }
+    /// `slurm/`: job scripts and submitted job ids.
     public var slurm: URL { root.appendingPathComponent("slurm") }
+    /// `slurm/logs/`: one log per array task and one for the merge job.
     public var slurmLogs: URL { slurm.appendingPathComponent("logs") }
+    /// `runs/<id>/`: the run's `--out`.
     public func runDirectory(_ id: String) -> URL { root.appendingPathComponent("runs").appendingPathComponent(id) }
+    /// `logs/<id>.log`: what a local run printed.
     public func log(_ id: String) -> URL { root.appendingPathComponent("logs").appendingPathComponent("\(id).log") }
 
     /// The subcommand's full argument list for `run`: its arguments and `--out runs/<id>`.
@@ -118,9 +129,12 @@ public struct SweepLayout: Sendable {
 
 /// One line of the manifest: a run's id and the argument vector it is executed with.
 public struct ManifestEntry: Sendable, Codable, Equatable {
+    /// The subcommand's arguments, `--out runs/<id>` included.
     public let argv: [String]
+    /// The run id.
     public let id: String
 
+    /// An entry.
     public init(id: String, argv: [String]) {
         self.id = id
         self.argv = argv

@@ -16,6 +16,7 @@ public struct SlurmOptions: Sendable, Equatable {
     /// Seconds between two polls of `squeue`.
     public var poll: Double
 
+    /// Options; nil leaves the cluster's default.
     public init(partition: String? = nil, time: String? = nil, mem: String? = nil, account: String? = nil, throttle: Int? = nil, poll: Double = 5) {
         self.partition = partition
         self.time = time
@@ -61,18 +62,25 @@ public struct SlurmOptions: Sendable, Equatable {
 /// the manifest's paths in single quotes, and `$SLURM_ARRAY_TASK_ID`; each task reads its arguments from the
 /// manifest (JSON). The log paths go to `sbatch` as argument-vector elements, never through the script.
 public struct SlurmJobs: Sendable {
+    /// The sweep's directory.
     public let layout: SweepLayout
+    /// The requested resources.
     public let options: SlurmOptions
+    /// The workbench binary the tasks run (on a shared file system).
     public let executable: String
 
+    /// The jobs of one sweep.
     public init(layout: SweepLayout, options: SlurmOptions, executable: String) {
         self.layout = layout
         self.options = options
         self.executable = executable
     }
 
+    /// `slurm/array.sh`.
     public var arrayScriptURL: URL { layout.slurm.appendingPathComponent("array.sh") }
+    /// `slurm/merge.sh`.
     public var mergeScriptURL: URL { layout.slurm.appendingPathComponent("merge.sh") }
+    /// `slurm/jobs`: "ARRAY MERGE", the job ids of the last submission.
     public var jobsURL: URL { layout.slurm.appendingPathComponent("jobs") }
 
     /// `0-3,5,7-9%P`: the indices as ranges, with the throttle.
@@ -142,9 +150,12 @@ public struct SlurmJobs: Sendable {
 public struct SlurmJobState: Sendable, Equatable {
     /// `ArrayTaskId` as printed: one index, or a pending range such as `4-7%2`.
     public let arrayTask: String?
+    /// `JobState` (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT, …).
     public let state: String
+    /// `JobId` of the record.
     public let jobID: String
 
+    /// A record.
     public init(arrayTask: String?, state: String, jobID: String) {
         self.arrayTask = arrayTask
         self.state = state
@@ -186,8 +197,11 @@ public struct SlurmJobState: Sendable, Equatable {
 public enum Command {
     /// The result of one command.
     public struct Result: Sendable {
+        /// Exit status (128 + N when killed by signal N).
         public let status: Int32
+        /// What it printed.
         public let stdout: String
+        /// What it printed on stderr.
         public let stderr: String
     }
 
@@ -219,9 +233,12 @@ public enum Command {
 
 /// Submitting a sweep to Slurm and following it to the merged record.
 public struct SlurmEngine: Sendable {
+    /// The scripts and commands.
     public let jobs: SlurmJobs
+    /// The runs.
     public let plan: SweepPlan
 
+    /// An engine for `plan`.
     public init(jobs: SlurmJobs, plan: SweepPlan) {
         self.jobs = jobs
         self.plan = plan
@@ -229,10 +246,13 @@ public struct SlurmEngine: Sendable {
 
     /// An array task that ended without a record.
     public struct Failure: Sendable, Equatable {
+        /// Manifest index (= array task id).
         public let index: Int
+        /// Run id.
         public let id: String
         /// Its Slurm state (FAILED, CANCELLED, TIMEOUT, …), or "unknown" when Slurm has forgotten the job.
         public let state: String
+        /// Its Slurm log.
         public let log: URL
     }
 

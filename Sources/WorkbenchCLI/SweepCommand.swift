@@ -27,8 +27,8 @@ struct SweepCommand: ParsableCommand {
         seed and the parameters the subcommand declares (--list-params / verify's --param names); they and their values \
         are checked before anything runs. The merged record (<out>/merged.json, schema workbench.sweep/1) gives per grid \
         point the mean and 95% t-interval over seeds of each --figure, found by name in the records: a claim's fit \
-        name (its estimate), or FIELD or FIELD@LABEL for a numeric field of the record object that has a string member \
-        LABEL (decayConstant@greedy-linesearch). Sweepable: \(SweepTargets.all.names.map { $0 == "verify" ? "verify <claim>" : $0 }.joined(separator: ", ")).
+        name (its estimate), or FIELD[@LABEL…] for the numeric field of the one record object that has a member equal \
+        to each LABEL (decayConstant@greedy-linesearch, local@16). Sweepable: \(SweepTargets.all.names.map { $0 == "verify" ? "verify <claim>" : $0 }.joined(separator: ", ")).
 
         Examples:
           workbench sweep --grid 'N=100,300,1000;seed=1..20' --figure decayConstant@greedy-linesearch -- greedy decay --set n_max=200
@@ -40,7 +40,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The grid: key=v1,v2;key2=a..b (a..b is the integers a to b; the last key varies fastest).", valueName: "grid"))
     var grid: String?
 
-    @Option(name: .customLong("figure"), help: ArgumentHelp("A figure to summarise per grid point (repeatable): a fit name, FIELD or FIELD@LABEL.", valueName: "name"))
+    @Option(name: .customLong("figure"), help: ArgumentHelp("A figure to summarise per grid point (repeatable): a fit name, or FIELD[@LABEL…].", valueName: "name"))
     var figures: [String] = []
 
     @Option(help: ArgumentHelp("The grid key the figures are plotted against (default: the first key other than seed).", valueName: "key"))
@@ -88,8 +88,8 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Slurm: at most this many runs at once (--array=…%P).", valueName: "P"))
     var throttle: Int?
 
-    @Option(help: ArgumentHelp("Slurm: seconds between polls of squeue.", valueName: "seconds"))
-    var poll: Double = 5
+    @Option(help: ArgumentHelp("Slurm: seconds between polls of squeue (default 5).", valueName: "seconds"))
+    var poll: Double?
 
     @Flag(name: .customLong("dry-run"), help: "Slurm: write the manifest and job scripts and print them with the sbatch commands; submit nothing.")
     var dryRun = false
@@ -114,7 +114,7 @@ struct SweepCommand: ParsableCommand {
         if engine == .local {
             let slurmOnly: [(String, Bool)] = [("--partition", partition != nil), ("--time", time != nil), ("--mem", mem != nil),
                                                 ("--account", account != nil), ("--throttle", throttle != nil), ("--dry-run", dryRun),
-                                                ("--poll", poll != 5)]
+                                                ("--poll", poll != nil)]
             if let (name, _) = slurmOnly.first(where: \.1) { throw ValidationError("\(name) applies only with --engine slurm") }
         } else {
             if jobs != nil { throw ValidationError("--jobs applies only to the local engine (use --throttle on Slurm)") }
@@ -123,7 +123,7 @@ struct SweepCommand: ParsableCommand {
     }
 
     var slurmOptions: SlurmOptions {
-        SlurmOptions(partition: partition, time: time, mem: mem, account: account, throttle: throttle, poll: poll)
+        SlurmOptions(partition: partition, time: time, mem: mem, account: account, throttle: throttle, poll: poll ?? 5)
     }
 
     func run() throws {

@@ -78,6 +78,13 @@ import Testing
             #expect(error.description.contains("decayConstant@random") && error.description.contains("decayConstant@greedy-linesearch"))
         }
         #expect(FigureLookup.candidates(in: greedy) == ["decayConstant@random", "decayConstant@greedy-linesearch"])
+        let sweep = try Self.json(#"{"sweep":[{"key":"N","value":"100","method":"a","decayConstant":1},{"key":"N","value":"100","method":"b","decayConstant":2},{"key":"N","value":"300","method":"a","decayConstant":3}]}"#)
+        #expect(try FigureLookup.value("decayConstant@a@300", in: sweep) == 3)
+        #expect(try FigureLookup.value("decayConstant@100@b", in: sweep) == 2)
+        #expect(throws: InputError.self) { try FigureLookup.value("decayConstant@100", in: sweep) }
+        let pruning = try Self.json(#"{"pruning":[{"keep":4,"local":0.5},{"keep":16,"local":0.9}]}"#)
+        #expect(try FigureLookup.value("local@16", in: pruning) == 0.9)
+        #expect(try FigureLookup.value("local@1.6e1", in: pruning) == 0.9)
         #expect(FigureLookup.candidates(in: claim) == ["slope a", "slope b"])
     }
 }
