@@ -12,13 +12,16 @@ set -euo pipefail
 
 die() { echo "slurm-local: $*" >&2; exit 1; }
 
-# munge's client retries for seconds when no daemon listens: look for the socket first.
-munge_ok() { [ -S /run/munge/munge.socket.2 ] && munge -n 2>/dev/null | unmunge >/dev/null 2>&1; }
-
-port_free() { [ -z "$(ss -ltnH "sport = :$1" 2>/dev/null)" ]; }
-
 # Whether process $1 runs (a zombie, which only waits for init to reap it, does not).
 alive() { [ -r /proc/"$1"/stat ] && [ "$(sed 's/^.*) //' /proc/"$1"/stat | cut -c1)" != Z ]; }
+
+# munge's client retries for seconds when no daemon listens: look for a live munged first.
+munge_ok() {
+    [ -S /run/munge/munge.socket.2 ] && [ -s /run/munge/munged.pid ] && alive "$(cat /run/munge/munged.pid)" &&
+        munge -n 2>/dev/null | unmunge >/dev/null 2>&1
+}
+
+port_free() { [ -z "$(ss -ltnH "sport = :$1" 2>/dev/null)" ]; }
 
 # Kills the process whose PID is in file $1 (TERM, then KILL after 2 s); quiet when it is already gone.
 stop_pidfile() {
