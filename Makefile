@@ -3,8 +3,9 @@ SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := liblapacke-dev libgsl-dev libopenblas-dev pkg-config
 # What the tests need beyond the build: coq checks proofs/coq on every `make test`;
-# python3-venv sets up .venv-notebooks, in which `make test` executes the notebooks.
-TEST_APT_PACKAGES := coq python3-venv
+# python3-venv sets up .venv-notebooks, in which `make test` executes the notebooks;
+# slurm-wlm and munge run the sweep test on a real one-node Slurm.
+TEST_APT_PACKAGES := coq python3-venv slurm-wlm munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tests assert rates from real experiments; unoptimised Swift is 10-100x slower at them,
 # so tests build in release mode too (SwiftPM keeps testable imports enabled).

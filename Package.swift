@@ -42,11 +42,14 @@ let package = Package(
             "GreedySelection", "Bilevel", "SparseNets",
         ]),
 
+        // Sweeps: grids, run ids, the local worker pool, Slurm job arrays, merging records (knows no command).
+        .target(name: "Sweep", dependencies: ["Components", "Statistics", "TextPlot"]),
+
         // Command line: commands in a library (testable), a thin executable.
         .target(name: "WorkbenchCLI", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "ClaimKit", "Claims", "Components", "LinearAlgebra", "Randomness", "Statistics", "TextPlot", "Datasets",
-            "GreedySelection", "Bilevel", "SparseNets",
+            "GreedySelection", "Bilevel", "SparseNets", "Sweep",
         ]),
         .executableTarget(name: "workbench", dependencies: ["WorkbenchCLI"]),
         .executableTarget(name: "Benchmarks", dependencies: [
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(name: "SparseNetsTests", dependencies: ["Components", "SparseNets", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
         .testTarget(name: "ClaimsTests", dependencies: ["Claims", "ClaimKit", "Components", "Statistics"]),
         .testTarget(name: "WorkbenchCLITests", dependencies: ["WorkbenchCLI", "workbench", "Components", "ClaimKit", "Claims"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Components"]),
     ],
     swiftLanguageModes: [.v6]
 )

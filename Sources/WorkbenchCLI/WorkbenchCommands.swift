@@ -9,5 +9,6 @@ enum WorkbenchCommands {
         LotteryCommand.self,
         BilevelCommand.self,
         SparseTrainCommand.self,
+        SweepCommand.self,
     ]
 }

@@ -1,0 +1,359 @@
+import Components
+import Foundation
+
+/// How the Slurm jobs of a sweep are requested: the `#SBATCH` lines of the scripts and the polling interval.
+public struct SlurmOptions: Sendable, Equatable {
+    /// `--partition` (a name or a comma-separated list).
+    public var partition: String?
+    /// `--time` in a Slurm time format (`30`, `1:00:00`, `2-00:00:00`).
+    public var time: String?
+    /// `--mem` per task (`4G`, `500M`).
+    public var mem: String?
+    /// `--account`.
+    public var account: String?
+    /// At most this many array tasks at once (`--array=…%P`).
+    public var throttle: Int?
+    /// Seconds between two polls of `squeue`.
+    public var poll: Double
+
+    /// Options; nil leaves the cluster's default.
+    public init(partition: String? = nil, time: String? = nil, mem: String? = nil, account: String? = nil, throttle: Int? = nil, poll: Double = 5) {
+        self.partition = partition
+        self.time = time
+        self.mem = mem
+        self.account = account
+        self.throttle = throttle
+        self.poll = poll
+    }
+
+    /// Checks every value against a strict pattern: what goes into a `#SBATCH` line can be no shell or option syntax.
+    public func validate() throws(InputError) {
+        func check(_ v: String?, _ name: String, _ ok: (Unicode.Scalar) -> Bool, _ what: String) throws(InputError) {
+            guard let v else { return }
+            guard !v.isEmpty, v.unicodeScalars.allSatisfy(ok) else { throw InputError("--\(name) '\(Shell.escapeControls(v))' is not \(what)") }
+        }
+        let nameChar = { (u: Unicode.Scalar) in u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u) || "_.+-".unicodeScalars.contains(u)) }
+        try check(partition, "partition", { nameChar($0) || $0 == "," }, "a partition name (letters, digits, _ . + - and commas)")
+        try check(account, "account", nameChar, "an account name (letters, digits, _ . + -)")
+        if let t = time, t.range(of: #"^([0-9]+-)?[0-9]+(:[0-9]+){0,2}$|^[0-9]+-[0-9]+$"#, options: .regularExpression) == nil {
+            throw InputError("--time '\(Shell.escapeControls(t))' is not a Slurm time (minutes, h:mm:ss or d-hh:mm:ss)")
+        }
+        if let m = mem, m.range(of: #"^[0-9]+[KMGT]?$"#, options: .regularExpression) == nil {
+            throw InputError("--mem '\(Shell.escapeControls(m))' is not a Slurm memory size (e.g. 500M, 4G)")
+        }
+        if let p = throttle, p < 1 { throw InputError("--throttle must be at least 1, got \(p)") }
+        guard poll.isFinite, poll >= 0.05, poll <= 3600 else { throw InputError("--poll must be in 0.05...3600 seconds, got \(poll)") }
+    }
+
+    /// The `#SBATCH` lines of the options given.
+    var directives: [String] {
+        var out = [String]()
+        if let p = partition { out.append("#SBATCH --partition=\(p)") }
+        if let t = time { out.append("#SBATCH --time=\(t)") }
+        if let m = mem { out.append("#SBATCH --mem=\(m)") }
+        if let a = account { out.append("#SBATCH --account=\(a)") }
+        return out
+    }
+}
+
+/// The job scripts and `sbatch` command lines of a sweep.
+///
+/// No user value reaches a shell: the scripts hold only the validated `#SBATCH` options, the executable's and
+/// the manifest's paths in single quotes, and `$SLURM_ARRAY_TASK_ID`; each task reads its arguments from the
+/// manifest (JSON). The log paths go to `sbatch` as argument-vector elements, never through the script.
+public struct SlurmJobs: Sendable {
+    /// The sweep's directory.
+    public let layout: SweepLayout
+    /// The requested resources.
+    public let options: SlurmOptions
+    /// The workbench binary the tasks run (on a shared file system).
+    public let executable: String
+
+    /// The jobs of one sweep.
+    public init(layout: SweepLayout, options: SlurmOptions, executable: String) {
+        self.layout = layout
+        self.options = options
+        self.executable = executable
+    }
+
+    /// `slurm/array.sh`.
+    public var arrayScriptURL: URL { layout.slurm.appendingPathComponent("array.sh") }
+    /// `slurm/merge.sh`.
+    public var mergeScriptURL: URL { layout.slurm.appendingPathComponent("merge.sh") }
+    /// `slurm/jobs`: "ARRAY MERGE", the job ids of the last submission.
+    public var jobsURL: URL { layout.slurm.appendingPathComponent("jobs") }
+
+    /// `0-3,5,7-9%P`: the indices as ranges, with the throttle.
+    public static func arraySpec(_ indices: [Int], throttle: Int?) -> String {
+        var parts = [String](), i = 0
+        let s = indices.sorted()
+        while i < s.count {
+            var j = i
+            while j + 1 < s.count && s[j + 1] == s[j] + 1 { j += 1 }
+            parts.append(i == j ? "\(s[i])" : "\(s[i])-\(s[j])")
+            i = j + 1
+        }
+        return parts.joined(separator: ",") + (throttle.map { "%\($0)" } ?? "")
+    }
+
+    /// The job-array script: task I runs manifest line I.
+    public func arrayScript(_ indices: [Int]) -> String {
+        (["#!/bin/bash",
+          "# workbench sweep: array task I runs line I of the manifest (a JSON argument vector that no shell parses).",
+          "#SBATCH --job-name=workbench-sweep",
+          "#SBATCH --array=\(Self.arraySpec(indices, throttle: options.throttle))",
+          "#SBATCH --ntasks=1",
+          "#SBATCH --cpus-per-task=1"]
+         + options.directives
+         + ["export OPENBLAS_NUM_THREADS=1",
+            "exec \(Shell.quote(executable)) sweep --run-task \"$SLURM_ARRAY_TASK_ID\" \(Shell.quote(layout.manifest.path))"]).joined(separator: "\n") + "\n"
+    }
+
+    /// The merge script, run after every array task succeeded (`--dependency=afterok`).
+    public func mergeScript() -> String {
+        (["#!/bin/bash",
+          "# workbench sweep: merges the run records into merged.json once every array task has succeeded.",
+          "#SBATCH --job-name=workbench-sweep-merge",
+          "#SBATCH --ntasks=1",
+          "#SBATCH --cpus-per-task=1"]
+         + options.directives
+         + ["exec \(Shell.quote(executable)) sweep --merge-task \(Shell.quote(layout.plan.path))"]).joined(separator: "\n") + "\n"
+    }
+
+    /// A path for `--output`: Slurm expands `%` patterns, so a literal `%` is written `%%`.
+    static func outputPattern(_ url: URL, _ file: String) -> String {
+        url.path.replacingOccurrences(of: "%", with: "%%") + "/" + file
+    }
+
+    /// The `sbatch` argument vector that submits the array.
+    public var arrayCommand: [String] {
+        ["sbatch", "--parsable", "--output=\(Self.outputPattern(layout.slurmLogs, "%A_%a.log"))", arrayScriptURL.path]
+    }
+
+    /// The `sbatch` argument vector that submits the merge after `arrayJob`.
+    public func mergeCommand(after arrayJob: String) -> [String] {
+        ["sbatch", "--parsable", "--dependency=afterok:\(arrayJob)", "--output=\(Self.outputPattern(layout.slurmLogs, "merge-%j.log"))", mergeScriptURL.path]
+    }
+
+    /// The Slurm log of array task `index`.
+    public func taskLog(array: String, index: Int) -> URL { layout.slurmLogs.appendingPathComponent("\(array)_\(index).log") }
+
+    /// Slurm cannot take these in a log path; the sweep refuses them instead of guessing.
+    public static func checkPath(_ url: URL) throws(InputError) {
+        if url.path.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\\" }) {
+            throw InputError("--engine slurm: the sweep directory may not contain a newline or a backslash (Slurm log paths cannot): \(Shell.escapeControls(url.path))")
+        }
+    }
+}
+
+/// What `scontrol show job -o` says about one job record (an array task, or the pending rest of an array).
+public struct SlurmJobState: Sendable, Equatable {
+    /// `ArrayTaskId` as printed: one index, or a pending range such as `4-7%2`.
+    public let arrayTask: String?
+    /// `JobState` (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT, …).
+    public let state: String
+    /// `JobId` of the record.
+    public let jobID: String
+
+    /// A record.
+    public init(arrayTask: String?, state: String, jobID: String) {
+        self.arrayTask = arrayTask
+        self.state = state
+        self.jobID = jobID
+    }
+
+    /// Records parsed from `scontrol show job -o` output (one record per line).
+    public static func parse(_ text: String) -> [SlurmJobState] {
+        text.split(separator: "\n").compactMap { line in
+            let l = " " + line
+            func field(_ k: String) -> String? {
+                guard let r = l.range(of: " \(k)=") else { return nil }
+                return String(l[r.upperBound...].prefix { $0 != " " })
+            }
+            guard let state = field("JobState"), let id = field("JobId") else { return nil }
+            return SlurmJobState(arrayTask: field("ArrayTaskId"), state: state, jobID: id)
+        }
+    }
+
+    /// Whether this record covers array task `index` (`ArrayTaskId` is one index or, for the pending rest, `2-7%1`, `1,3,5-9:2`).
+    public func covers(_ index: Int) -> Bool {
+        guard let spec = arrayTask?.split(separator: "%").first else { return false }
+        for part in spec.split(separator: ",") {
+            let stepParts = part.split(separator: ":")
+            let bounds = stepParts[0].split(separator: "-").compactMap { Int($0) }
+            let step = stepParts.count > 1 ? Int(stepParts[1]) ?? 1 : 1
+            guard let lo = bounds.first else { continue }
+            let hi = bounds.count > 1 ? bounds[1] : lo
+            if index >= lo && index <= hi && (index - lo) % max(1, step) == 0 { return true }
+        }
+        return false
+    }
+
+    /// Whether the job has ended (any state but pending, running, completing, configuring, suspended or requeued).
+    public var finished: Bool { !["PENDING", "RUNNING", "COMPLETING", "CONFIGURING", "SUSPENDED", "REQUEUED", "RESIZING", "STAGE_OUT"].contains(state) }
+}
+
+/// A command started from an argument vector, its output captured.
+public enum Command {
+    /// The result of one command.
+    public struct Result: Sendable {
+        /// Exit status (128 + N when killed by signal N).
+        public let status: Int32
+        /// What it printed.
+        public let stdout: String
+        /// What it printed on stderr.
+        public let stderr: String
+    }
+
+    /// The executable `name` on PATH, or nil.
+    public static func find(_ name: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let p = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    /// Runs `argv` (argv[0] looked up on PATH) and waits for it; output goes through temporary files, so any amount fits.
+    public static func run(_ argv: [String]) throws -> Result {
+        guard let name = argv.first, let path = find(name) else { throw InputError("\(argv.first ?? "") not found on PATH") }
+        let tmp = FileManager.default.temporaryDirectory
+        let tag = "\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let out = tmp.appendingPathComponent(".workbench-sweep-\(tag).out"), err = tmp.appendingPathComponent(".workbench-sweep-\(tag).err")
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        let pid = try Spawn.start(path, Array(argv.dropFirst()), environment: ProcessInfo.processInfo.environment, log: out, errors: err)
+        let status = Spawn.wait(pid)?.status ?? 255
+        return Result(status: status, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+}
+
+/// Submitting a sweep to Slurm and following it to the merged record.
+public struct SlurmEngine: Sendable {
+    /// The scripts and commands.
+    public let jobs: SlurmJobs
+    /// The runs.
+    public let plan: SweepPlan
+
+    /// An engine for `plan`.
+    public init(jobs: SlurmJobs, plan: SweepPlan) {
+        self.jobs = jobs
+        self.plan = plan
+    }
+
+    /// An array task that ended without a record.
+    public struct Failure: Sendable, Equatable {
+        /// Manifest index (= array task id).
+        public let index: Int
+        /// Run id.
+        public let id: String
+        /// Its Slurm state (FAILED, CANCELLED, TIMEOUT, …), or "unknown" when Slurm has forgotten the job.
+        public let state: String
+        /// Its Slurm log.
+        public let log: URL
+    }
+
+    /// How a followed sweep ended.
+    public enum Outcome: Sendable, Equatable {
+        /// The merge job wrote merged.json.
+        case merged
+        /// Some runs have no record (the merge job was cancelled).
+        case runsFailed([Failure])
+        /// Every run has a record, but the merge job failed; its state and log.
+        case mergeFailed(String, URL)
+    }
+
+    /// Writes the two scripts for `missing` (manifest indices).
+    public func writeScripts(_ missing: [Int]) throws {
+        try AtomicFile.write(Data(jobs.arrayScript(missing).utf8), to: jobs.arrayScriptURL)
+        try AtomicFile.write(Data(jobs.mergeScript().utf8), to: jobs.mergeScriptURL)
+        try FileManager.default.createDirectory(at: jobs.layout.slurmLogs, withIntermediateDirectories: true)
+    }
+
+    /// The array and merge job ids of an earlier submission of this sweep that are still queued or running, if any
+    /// (a re-run then follows them instead of submitting the same runs twice).
+    public func earlierSubmission() -> (array: String, merge: String)? {
+        guard let text = try? String(contentsOf: jobs.jobsURL, encoding: .utf8) else { return nil }
+        let ids = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard ids.count == 2, let r = try? Command.run(["squeue", "-h", "-j", ids.joined(separator: ","), "-o", "%i"]), r.status == 0,
+              !r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        return (ids[0], ids[1])
+    }
+
+    /// Submits the array and the dependent merge; returns their job ids.
+    public func submit() throws -> (array: String, merge: String) {
+        try? FileManager.default.removeItem(at: jobs.layout.merged)
+        let array = try sbatch(jobs.arrayCommand)
+        let merge: String
+        do { merge = try sbatch(jobs.mergeCommand(after: array)) } catch {
+            _ = try? Command.run(["scancel", array])
+            throw error
+        }
+        try AtomicFile.write(Data("\(array) \(merge)\n".utf8), to: jobs.jobsURL)
+        return (array, merge)
+    }
+
+    private func sbatch(_ argv: [String]) throws -> String {
+        let r = try Command.run(argv)
+        let id = r.stdout.split(separator: "\n").first.map { String($0.split(separator: ";").first ?? "") } ?? ""
+        guard r.status == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
+            throw InputError("sbatch failed (status \(r.status)): \(Shell.escapeControls(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
+        }
+        return id
+    }
+
+    /// Polls `squeue` (and `scontrol show job` once the array has left the queue) until the sweep ends.
+    ///
+    /// - Parameter progress: called with (runs with a record, tasks running, tasks waiting) whenever these change.
+    public func follow(array: String, merge: String, missing: [Int], progress: (Int, Int, Int) -> Void) throws -> Outcome {
+        var last: (Int, Int, Int)? = nil
+        var doneSet = Set<Int>(), squeueErrors = 0
+        while true {
+            let q = try Command.run(["squeue", "-h", "-j", "\(array),\(merge)", "-o", "%i %T"])
+            // squeue forgets jobs some minutes after they end and then fails with "Invalid job id": nothing is queued.
+            // Any other failure (a busy controller) is retried a few times before giving up.
+            if q.status != 0 && !q.stderr.contains("Invalid job id") {
+                squeueErrors += 1
+                guard squeueErrors < 5 else {
+                    throw InputError("squeue failed \(squeueErrors) times: \(Shell.escapeControls(q.stderr.trimmingCharacters(in: .whitespacesAndNewlines))) (jobs \(array) and \(merge) go on; re-run the sweep to follow them)")
+                }
+                Thread.sleep(forTimeInterval: jobs.options.poll)
+                continue
+            }
+            squeueErrors = 0
+            let lines = q.status == 0 ? q.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) } : []
+            let arrayLines = lines.filter { $0.first?.hasPrefix("\(array)_") == true || $0.first == array }
+            let mergeQueued = lines.contains { $0.first == merge }
+            for i in missing where !doneSet.contains(i) && jobs.layout.record(plan.runs[i].id) != nil { doneSet.insert(i) }
+            let running = arrayLines.filter { $0.count > 1 && $0[1] != "PENDING" }.count
+            let now = (doneSet.count, running, max(0, missing.count - doneSet.count - running))
+            if last.map({ $0 != now }) ?? true { progress(now.0, now.1, now.2); last = now }
+
+            if arrayLines.isEmpty {
+                let failed = missing.filter { !doneSet.contains($0) && jobs.layout.record(plan.runs[$0].id) == nil }
+                if !failed.isEmpty {
+                    if mergeQueued { _ = try? Command.run(["scancel", merge]) }
+                    let states = (try? Command.run(["scontrol", "show", "job", "-o", array])).map { SlurmJobState.parse($0.stdout) } ?? []
+                    return .runsFailed(failed.map { i in
+                        .init(index: i, id: plan.runs[i].id, state: (states.first { $0.arrayTask == String(i) } ?? states.first { $0.covers(i) })?.state ?? "unknown",
+                              log: jobs.taskLog(array: array, index: i))
+                    })
+                }
+                if !mergeQueued {
+                    if jobs.layout.merged.isReadable { return .merged }
+                    let states = (try? Command.run(["scontrol", "show", "job", "-o", merge])).map { SlurmJobState.parse($0.stdout) } ?? []
+                    return .mergeFailed(states.first?.state ?? "unknown", jobs.layout.slurmLogs.appendingPathComponent("merge-\(merge).log"))
+                }
+            }
+            Thread.sleep(forTimeInterval: jobs.options.poll)
+        }
+    }
+}
+
+extension URL {
+    /// Whether a regular file exists here.
+    var isReadable: Bool { FileManager.default.isReadableFile(atPath: path) }
+}

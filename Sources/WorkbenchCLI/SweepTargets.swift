@@ -1,0 +1,71 @@
+import ArgumentParser
+import ClaimKit
+import Claims
+import Components
+import GreedySelection
+
+/// What `workbench sweep` needs to know of a subcommand that writes a record: the words that name it, and
+/// which grid keys it takes and how each is passed.
+///
+/// A grid key is `seed` (passed as `--seed V`), one of the parameters the subcommand declares as data
+/// (passed as `<setOption> key=V`, e.g. `--set N=300`; checked against its domain before anything runs), or one
+/// of `options` (passed as `--key=V` and checked by the subcommand's own parser before anything runs).
+struct SweepTarget: Sendable {
+    /// The command words, e.g. ["greedy", "decay"].
+    let path: [String]
+    /// The option that sets one declared parameter as key=value (`--set`, `--param`), if the command has one.
+    let setOption: String?
+    /// Options the grid may set as `--name=value` (for settings that are not declared as `Parameter`s).
+    let options: [String]
+    /// The declared parameters, given the subcommand's arguments after `path` (they may depend on the claim or selectors named).
+    let parameters: @Sendable ([String]) throws -> [Parameter]
+
+    init(_ path: String..., set setOption: String? = nil, options: [String] = [],
+         parameters: @escaping @Sendable ([String]) throws -> [Parameter] = { _ in [] }) {
+        self.path = path
+        self.setOption = setOption
+        self.options = options
+        self.parameters = parameters
+    }
+
+    /// "greedy decay".
+    var name: String { path.joined(separator: " ") }
+}
+
+/// Every subcommand `workbench sweep` can run. Making a command sweepable is one line here, e.g.
+/// `SweepTarget("prune", set: "--set") { try PruneCommand.parse($0).declaredParameters }`.
+enum SweepTargets {
+    static let all = Catalogue<SweepTarget>(kind: "sweepable command", [
+        SweepTarget("verify", set: "--param") { try VerifyCommand.parse($0).sweepParameters() },
+        SweepTarget("greedy", "decay", set: "--set") { try GreedyDecayCommand.parse($0).decay.sweepParameters() },
+        SweepTarget("greedy", "tolerance", set: "--set") { try GreedyToleranceCommand.parse($0).decay.sweepParameters() },
+        SweepTarget("greedy", "sweep", set: "--set") { try GreedySweepCommand.parse($0).sweepParameters() },
+        SweepTarget("greedy", "prune-mlp", options: ["hidden", "mode", "activation"]),
+    ]) { $0.name }
+
+    /// The target whose words begin `command` (the longest such), or nil.
+    static func target(for command: [String]) -> SweepTarget? {
+        all.entries.filter { command.starts(with: $0.path) }.max { $0.path.count < $1.path.count }
+    }
+}
+
+extension VerifyCommand {
+    /// The named claim's parameters; a sweep runs one claim per run.
+    func sweepParameters() throws -> [Parameter] {
+        guard !list, let claim, claim != "all" else { throw InputError("a sweep runs one claim per run: name it (verify <claim>), not 'all' or --list") }
+        return try ClaimRegistry.all.named(claim).parameters
+    }
+}
+
+extension DecayOptions {
+    /// The instance and experiment parameters in force, and those of the selectors named.
+    func sweepParameters() throws -> [Parameter] { declared + (try selection.types()).flatMap { $0.parameters } }
+}
+
+extension GreedySweepCommand {
+    /// `greedy sweep`'s parameters but its own swept key, and the selectors' parameters.
+    func sweepParameters() throws -> [Parameter] {
+        let swept = spec?.split(separator: "=", maxSplits: 1).first.map(String.init)
+        return DecaySweep.parameters.filter { $0.name != swept } + (try selection.types()).flatMap { $0.parameters }
+    }
+}
