@@ -52,7 +52,9 @@ enum SweepTargets {
 extension VerifyCommand {
     /// The named claim's parameters; a sweep runs one claim per run.
     func sweepParameters() throws -> [Parameter] {
-        guard !list, let claim, claim != "all" else { throw InputError("a sweep runs one claim per run: name it (verify <claim>), not 'all' or --list") }
+        guard !list, claims.count == 1, let claim = claims.first, claim != "all" else {
+            throw InputError("a sweep runs one claim per run: name it (verify <claim>), not 'all', several claims or --list")
+        }
         return try ClaimRegistry.all.named(claim).parameters
     }
 }
