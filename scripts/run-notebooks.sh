@@ -40,6 +40,9 @@ elif [ $status -ne 0 ]; then echo "notebooks: workbench verify all failed with s
 "$BIN" prune --method snip,grasp,synflow,random,magnitude --sparsity 0.5,0.8,0.9,0.98 --net mlp:64,64 \
     --seeds 3 --epochs 8 --quiet --ascii --out "$RESULTS" >"$OUT/prune.txt" \
     || { echo "notebooks: workbench prune failed" >&2; exit 1; }
+"$BIN" sparse-train --method static,set,rigl,snfs,gmp --sparsity 0.9,0.98 --dist er --set delta-t=20 \
+    --seeds 2 --epochs 4 --json --quiet --out "$RESULTS" >"$RESULTS/sparse-train.json" \
+    || { echo "notebooks: workbench sparse-train failed" >&2; exit 1; }
 echo "notebooks: records written to $RESULTS in $(( $(date +%s) - start )) s"
 
 # The kernels warn on stderr that they talk over local TCP; that line says nothing about the notebooks.
