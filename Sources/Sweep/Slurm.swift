@@ -138,6 +138,30 @@ public struct SlurmJobs: Sendable {
     /// The Slurm log of array task `index`.
     public func taskLog(array: String, index: Int) -> URL { layout.slurmLogs.appendingPathComponent("\(array)_\(index).log") }
 
+    /// `MaxArraySize` from `scontrol show config` output; Slurm accepts array indices 0...MaxArraySize − 1.
+    public static func parseMaxArraySize(_ config: String) -> Int? {
+        for line in config.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, parts[0] == "MaxArraySize", let v = Int(parts[1]) { return v }
+        }
+        return nil
+    }
+
+    /// The cluster's `MaxArraySize`, or nil when `scontrol` cannot say (the submission then goes ahead and sbatch decides).
+    public static func maxArraySize() -> Int? {
+        guard let r = try? Command.run(["scontrol", "show", "config"]), r.status == 0 else { return nil }
+        return parseMaxArraySize(r.stdout)
+    }
+
+    /// Refuses an array whose largest index the cluster cannot take, before anything is submitted.
+    ///
+    /// Array task ids are manifest indices, so a sweep of more than MaxArraySize runs cannot be one array here.
+    public static func checkArraySize(_ indices: [Int], maxArraySize: Int?) throws(InputError) {
+        guard let m = maxArraySize, let top = indices.max(), top >= m else { return }
+        throw InputError("--engine slurm: this sweep needs array index \(top) but the cluster's MaxArraySize is \(m) (indices 0...\(m - 1)); "
+                         + "split the grid into sweeps of at most \(m) runs, or ask the administrators to raise MaxArraySize")
+    }
+
     /// Slurm cannot take these in a log path; the sweep refuses them instead of guessing.
     public static func checkPath(_ url: URL) throws(InputError) {
         if url.path.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\\" }) {

@@ -189,6 +189,9 @@ struct SweepCommand: ParsableCommand {
                 if missing.isEmpty { text += "# every run has a record: nothing to submit; the scripts for all runs would be:\n" }
                 let shown = missing.isEmpty ? Array(plan.runs.indices) : missing
                 text += "# \(jobs.arrayScriptURL.path)\n" + jobs.arrayScript(shown) + "\n# \(jobs.mergeScriptURL.path)\n" + jobs.mergeScript()
+                if let m = SlurmJobs.maxArraySize(), let top = shown.max(), top >= m {
+                    text += "\n# this cluster's MaxArraySize is \(m): a submission of index \(top) would be refused; split the grid\n"
+                }
                 text += "\n# submitted with (argument vectors, shown quoted):\n" + Shell.display(jobs.arrayCommand) + "\n"
                     + Shell.display(jobs.mergeCommand(after: "<array job id>")) + "\n"
                 if missing.isEmpty { try AtomicFile.write(Data(jobs.arrayScript(shown).utf8), to: jobs.arrayScriptURL) }
@@ -196,6 +199,7 @@ struct SweepCommand: ParsableCommand {
                 return
             }
             guard Command.find("sbatch") != nil else { throw InputError("--engine slurm: sbatch not found on PATH") }
+            try SlurmJobs.checkArraySize(missing, maxArraySize: SlurmJobs.maxArraySize())
             ids = try engine.submit()
             say("submitted array job \(ids.array) (\(missing.count) runs) and merge job \(ids.merge); Ctrl-C stops following, not the jobs (scancel \(ids.array) \(ids.merge))")
         }

@@ -2,7 +2,9 @@ import ArgumentParser
 import ClaimKit
 import Claims
 import Components
+import Bilevel
 import GreedySelection
+import SparseNets
 
 /// What `workbench sweep` needs to know of a subcommand that writes a record: the words that name it, and
 /// which grid keys it takes and how each is passed.
@@ -41,7 +43,21 @@ enum SweepTargets {
         SweepTarget("greedy", "tolerance", set: "--set") { try GreedyToleranceCommand.parse($0).decay.sweepParameters() },
         SweepTarget("greedy", "sweep", set: "--set") { try GreedySweepCommand.parse($0).sweepParameters() },
         SweepTarget("greedy", "prune-mlp", options: ["hidden", "mode", "activation"]),
+        SweepTarget("prune", set: "--set", options: ["method", "sparsity", "net", "seeds", "data"] + recipeFlags) {
+            try PruneCommand.parse($0).sweepParameters()
+        },
+        SweepTarget("bilevel", set: "--set", options: ["algo", "problem", "budget", "target-eps", "data"]) {
+            try BilevelCommand.parse($0).sweepParameters()
+        },
+        SweepTarget("lottery", options: ["net", "arms", "seeds", "data", "lr", "epochs"]
+                    + (IMPProcedure.parameters + TicketCriteria.parameters).map { $0.name } + recipeFlags.filter { $0 != "epochs" && $0 != "lr" }),
+        SweepTarget("sparse-train", set: "--set", options: ["method", "sparsity", "dist", "budget", "flops-reference", "net", "seeds", "data"] + recipeFlags) {
+            try SparseTrainCommand.parse($0).sweepParameters()
+        },
     ]) { $0.name }
+
+    /// The training-recipe flags (`--epochs`, `--lr`, …): their names are the declared recipe parameters' names.
+    static let recipeFlags = TrainingRecipe.parameters.map { $0.name }.filter { $0 != "nesterov" }
 
     /// The target whose words begin `command` (the longest such), or nil.
     static func target(for command: [String]) -> SweepTarget? {
@@ -57,6 +73,41 @@ extension VerifyCommand {
         }
         return try ClaimRegistry.all.named(claim).parameters
     }
+}
+
+extension PruneCommand {
+    /// The selected pruning scores' parameters (what `--set` takes).
+    func sweepParameters() throws -> [Parameter] {
+        guard saveMasks == nil, save == nil else { throw InputError("--save and --save-masks write one file per run; a sweep collects records") }
+        return unique(try PruningCatalog.all.list(method.lowercased()).flatMap { $0.parameters })
+    }
+}
+
+extension BilevelCommand {
+    /// The selected solvers' and the problem's parameters (what `--set` takes).
+    func sweepParameters() throws -> [Parameter] {
+        guard !listParams else { throw InputError("with --list-params, bilevel writes no record a sweep can collect") }
+        if complexity { return [] }
+        let solvers = try SolverCatalog.all.list(algo ?? "mrbo,vrbo,stocbio")
+        let problemType = try ProblemCatalog.all.named((problem ?? "quadratic").trimmingCharacters(in: .whitespaces))
+        return unique(solvers.flatMap { $0.parameters } + problemType.parameters)
+    }
+}
+
+extension SparseTrainCommand {
+    /// The selected methods' and the distribution's parameters (what `--set` takes).
+    func sweepParameters() throws -> [Parameter] {
+        let (distribution, _) = try DistributionCatalog.distribution(named: dist.lowercased(), overrides: [:])
+        if showDistribution { return type(of: distribution).parameters }
+        let types = try SparseMethodCatalog.all.list((method ?? Self.defaultMethods).lowercased())
+        return unique(types.flatMap { SparseMethodCatalog.parameters(of: $0) } + type(of: distribution).parameters)
+    }
+}
+
+/// The parameters with each name once, first declaration first (several solvers or methods share names).
+private func unique(_ parameters: [Parameter]) -> [Parameter] {
+    var seen = Set<String>()
+    return parameters.filter { seen.insert($0.name).inserted }
 }
 
 extension DecayOptions {

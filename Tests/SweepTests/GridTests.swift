@@ -193,3 +193,22 @@ import Testing
         #expect(back == words)
     }
 }
+
+@Suite struct SlurmArraySizeTests {
+    @Test func maxArraySizeIsReadFromScontrolOutput() {
+        let config = "Configuration data as of 2026-11-29T12:00:00\nMaxArraySize            = 1001\nMaxJobCount             = 10000\n"
+        #expect(SlurmJobs.parseMaxArraySize(config) == 1001)
+        #expect(SlurmJobs.parseMaxArraySize("MaxJobCount = 5\n") == nil)
+    }
+
+    @Test func arraysBeyondMaxArraySizeAreRefusedAndTheLastIndexIsAllowed() throws {
+        #expect(throws: Never.self) { try SlurmJobs.checkArraySize(Array(0...1000), maxArraySize: 1001) }
+        #expect(throws: Never.self) { try SlurmJobs.checkArraySize(Array(0...5000), maxArraySize: nil) }
+        do {
+            try SlurmJobs.checkArraySize([3, 1001], maxArraySize: 1001)
+            Issue.record("index 1001 accepted with MaxArraySize 1001")
+        } catch {
+            #expect(error.description.contains("index 1001") && error.description.contains("MaxArraySize is 1001"))
+        }
+    }
+}

@@ -132,7 +132,7 @@ enum SweepProcess {
     @Test(arguments: [
         (["greedy", "decay", "--list-params"], "writes no record"),
         (["greedy"], "not a sweepable command"),
-        (["bilevel", "quadratic"], "not a sweepable command"),
+        (["bilevel", "quadratic"], "Unexpected argument 'quadratic'"),
         (["verify", "all"], "one claim per run"),
         (["verify", "--list"], "writes no record"),
         (["verify", "lapack-sanity", "--seed", "2"], "both in the grid"),
@@ -147,6 +147,43 @@ enum SweepProcess {
         let r = try SweepProcess.run(["sweep", "--grid", "seed=1,2", "--out", "s", "--"] + command, in: dir)
         #expect(r.status == 2, "\(command): \(r.stderr)")
         #expect(r.errorLines.count == 1 && r.stderr.contains(message), "\(command): \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s/runs").path))
+    }
+
+    /// prune, bilevel, lottery and sparse-train are sweepable: a declared parameter (through --set) and an option-style key
+    /// each reach every run, read back from the run's own record through --figure.
+    @Test(arguments: [
+        (["--grid", "temperature=50,200;seed=1", "--figure", "temperature@grasp"], ["prune", "--method", "grasp", "--epochs", "1"], [50.0, 200.0]),
+        (["--grid", "sparsity=0.5,0.8;seed=1", "--figure", "density@magnitude"], ["prune", "--method", "magnitude", "--epochs", "1"], [0.5, 0.2]),
+        (["--grid", "alpha=0.01,0.05;seed=1", "--figure", "alpha"], ["bilevel", "--algo", "stocbio", "--budget", "2000"], [0.01, 0.05]),
+        (["--grid", "budget=1000,2000;seed=1", "--figure", "budget"], ["bilevel", "--algo", "stocbio"], [1000, 2000]),
+        (["--grid", "alpha=0.2,0.4;seed=1", "--figure", "alpha@rigl"], ["sparse-train", "--method", "rigl", "--sparsity", "0.9", "--epochs", "1", "--seeds", "1"], [0.2, 0.4]),
+        (["--grid", "epochs=1,2;seed=1", "--figure", "epochs@static"], ["sparse-train", "--method", "static", "--sparsity", "0.9", "--seeds", "1"], [1, 2]),
+        (["--grid", "rounds=1,2;seed=1", "--figure", "rounds"], ["lottery", "--epochs", "2", "--rewind-epoch", "0", "--seeds", "1"], [1, 2]),
+    ])
+    func everyTrainingCommandIsSweepableAndEachKeyReachesItsRuns(sweep: [String], command: [String], expected: [Double]) throws {
+        let dir = try SweepProcess.temporary("targets")
+        let r = try SweepProcess.run(["sweep", "--out", "s", "--jobs", "2", "--json"] + sweep + ["--"] + command, in: dir)
+        #expect(r.status == 0, "\(command): \(r.stderr)")
+        let merged = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let points = merged?["points"] as? [[String: Any]] ?? []
+        let means = points.compactMap { (($0["figures"] as? [[String: Any]])?.first?["mean"]) as? Double }
+        // Densities land on whole weights: 0.2 of 8,832 prunable weights is 1,766.4.
+        #expect(means.count == expected.count && zip(means, expected).allSatisfy { abs($0 - $1) <= 1e-3 * $1 }, "\(command): \(means)")
+    }
+
+    @Test(arguments: [
+        (["prune", "--method", "magnitude"], "temperature=100", "not a parameter of prune"),
+        (["bilevel", "--algo", "stocbio"], "alpha=-1", "outside its domain"),
+        (["sparse-train", "--method", "rigl"], "alpha=2", "outside its domain"),
+        (["lottery"], "bogus=1", "not a parameter of lottery"),
+        (["bilevel", "--list-params"], "seed=1", "writes no record"),
+        (["prune", "--save", "x.safetensors"], "seed=1", "one file per run"),
+    ])
+    func badKeysOfTheTrainingCommandsExitTwo(command: [String], grid: String, message: String) throws {
+        let dir = try SweepProcess.temporary("badtargets")
+        let r = try SweepProcess.run(["sweep", "--grid", grid, "--out", "s", "--"] + command, in: dir)
+        #expect(r.status == 2 && r.errorLines.count == 1 && r.stderr.contains(message), "\(command) \(grid): \(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s/runs").path))
     }
 

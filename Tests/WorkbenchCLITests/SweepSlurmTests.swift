@@ -87,6 +87,11 @@ enum LocalSlurm {
         let done = (SweepProcess.trace(trace1) + SweepProcess.trace(trace2)).filter { $0.0 == "done" }.map(\.1)
         #expect(done.count == Set(done).count, "a run finished twice")
         #expect(SweepProcess.pwned(under: dir).isEmpty)
+
+        // More runs than the cluster's MaxArraySize (1001 by default) cannot be one array: refused in one line before submission.
+        let big = try SweepProcess.run(["sweep", "--engine", "slurm", "--out", "big", "--grid", "seed=1..1002", "--"] + SweepCLITests.greedy, env: env, in: dir)
+        #expect(big.status == 2 && big.errorLines.count == 1 && big.stderr.contains("MaxArraySize is 1001"), "\(big.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("big/slurm/jobs").path))
         print(String(format: "real Slurm: bring-up %.1f s, 8-task array + merge %.1f s, throttled sweep + scancel + re-run %.1f s", bringUp, arrayTime, resumeTime))
     }
 }
