@@ -23,16 +23,22 @@ func greedyBenchmarks() {
     let bytes = Double(m * n * 8)
     print("  " + "bare gemv Φᵀe".padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: " %8.1f steps/s   %6.2f GB/s of matrix read", 1 / perGemv, bytes / perGemv / 1e9))
     print("  (numpy reference on this machine per the brief: gemv 49.8 steps/s = 4.0 GB/s, line search 40.3, greedy-uniform 46.4, NNLS 21.9)")
-    let options = SelectionOptions(recordCertificate: false)
+    // Each selector with the Gram cache (the default) and without it (one gemv per step), side by side.
+    print("  " + "selector".padding(toLength: 22, withPad: " ", startingAt: 0) + "   cached steps/s   uncached steps/s   ratio   distinct picks")
     for selector in SelectorCatalog.standard {
-        let t0 = Date()
-        guard (try? selector.run(on: problem, steps: steps, options: options, stream: stream.split(selector.name))) != nil else {
+        var rates = [Double](), distinct = 0
+        for cache in [true, false] {
+            let options = SelectionOptions(recordCertificate: false, gramCache: cache)
+            let t0 = Date()
+            guard let trace = try? selector.run(on: problem, steps: steps, options: options, stream: stream.split(selector.name)) else { break }
+            rates.append(Double(steps) / Date().timeIntervalSince(t0))
+            distinct = Set(trace.chosen).count
+        }
+        guard rates.count == 2 else {
             print("  \(selector.name): failed")
             continue
         }
-        let dt = Date().timeIntervalSince(t0)
-        let note = selector == RandomSelector.self ? "(no gemv needed)" : String(format: "%6.2f GB/s effective", bytes * Double(steps) / dt / 1e9)
         let name = selector.name.padding(toLength: 22, withPad: " ", startingAt: 0)
-        print("  " + name + String(format: " %8.1f steps/s   ", Double(steps) / dt) + note)
+        print("  " + name + String(format: " %15.1f %18.1f %7.2f× %10d", rates[0], rates[1], rates[0] / rates[1], distinct))
     }
 }

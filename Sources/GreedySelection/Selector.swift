@@ -45,10 +45,15 @@ public struct SelectionOptions: Sendable, Equatable {
     /// Keep the sparse weight vector after every step (for pruning a real network).
     public var recordWeights: Bool
 
-    /// Defaults: certificate on, weights off.
-    public init(recordCertificate: Bool = true, recordWeights: Bool = false) {
+    /// Carry the scores Φᵀe through each move with cached Gram columns instead of one gemv per step (same picks;
+    /// off only to check it against the uncached path).
+    public var gramCache: Bool
+
+    /// Defaults: certificate on, weights off, Gram cache on.
+    public init(recordCertificate: Bool = true, recordWeights: Bool = false, gramCache: Bool = true) {
         self.recordCertificate = recordCertificate
         self.recordWeights = recordWeights
+        self.gramCache = gramCache
     }
 
     /// The options an experiment uses for `selector`: the certificate only where the selector records it.

@@ -1,0 +1,55 @@
+import Components
+import Foundation
+import Randomness
+import Testing
+@testable import GreedySelection
+
+/// The Gram cache carries s = Φᵀe through each move in O(N); it must change nothing a run reports.
+@Suite struct GramCacheTests {
+    static func relativeDifference(_ a: [Double], _ b: [Double]) -> Double {
+        zip(a, b).map { abs($0 - $1) / max(abs($1), 1e-300) }.max() ?? 0
+    }
+
+    /// Picks equal the uncached path and losses agree to 1e-12 relative, for every Frank–Wolfe-type selector, on three
+    /// seeds; the certificate (w_n, D_n) comes from the carried scores and agrees too. The cache is exercised: the
+    /// line search repeats picks, so fewer distinct atoms than steps are cached.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func cachedScoresGiveTheSamePicksLossesAndCertificate(seed: UInt64) throws {
+        let problem = try GreedyInstance(dimension: 5, inputs: 300, width: 2000, activation: .relu, heldOutInputs: 50)
+            .build(stream: RandomStream(seed: seed))
+        for name in ["greedy-linesearch", "greedy-uniform", "away-step"] {
+            let selector = try SelectorCatalog.all.named(name)
+            let values = try ParameterValues(resolving: selector.parameters, owner: "test")
+            let steps = 400
+            let cached = try selector.run(on: problem, steps: steps, options: SelectionOptions(recordCertificate: true, gramCache: true),
+                                          parameters: values, stream: RandomStream(seed: 9))
+            let plain = try selector.run(on: problem, steps: steps, options: SelectionOptions(recordCertificate: true, gramCache: false),
+                                         parameters: values, stream: RandomStream(seed: 9))
+            #expect(cached.chosen == plain.chosen, "\(name) seed \(seed): picks differ")
+            #expect(cached.count == steps)
+            #expect(Self.relativeDifference(cached.loss, plain.loss) <= 1e-12, "\(name) seed \(seed): losses")
+            #expect(Self.relativeDifference(cached.heldOutLoss, plain.heldOutLoss) <= 1e-12, "\(name) seed \(seed): held-out losses")
+            #expect(Self.relativeDifference(cached.certificateW, plain.certificateW) <= 1e-9, "\(name) seed \(seed): w_n")
+            #expect(Self.relativeDifference(cached.certificateD, plain.certificateD) <= 1e-9, "\(name) seed \(seed): D_n")
+            if name == "greedy-linesearch" { #expect(Set(cached.chosen).count < steps / 2, "line search should repeat picks") }
+        }
+    }
+
+    /// The carried scores equal a fresh gemv of the current residual after moves toward and away from atoms.
+    @Test func carriedScoresEqualAFreshGemv() throws {
+        let problem = try GreedyInstance(dimension: 4, inputs: 120, width: 500, activation: .tanh, heldOutInputs: 0)
+            .build(stream: RandomStream(seed: 5))
+        let state = try SelectionState.started(problem: problem, selector: "test", steps: 10, options: SelectionOptions())
+        #expect(state.scoresCurrent)
+        state.move(toward: 17, gamma: 0.3)
+        state.move(toward: 400, gamma: 0.2)
+        state.move(awayFrom: 17, gamma: 0.1, drop: false)
+        state.move(toward: 17, gamma: 0.25)
+        #expect(state.scoresCurrent && state.gramSlot.count == 2, "17 and 400 are cached once each (the first pick made the scores by gemv)")
+        let carried = state.s
+        state.computeScores()
+        let scale = state.s.map(abs).max() ?? 1
+        let worst = zip(carried, state.s).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1e-13 * scale, "carried scores drift \(worst) against max |s| \(scale)")
+    }
+}
