@@ -41,6 +41,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write one Markdown report of the run to FILE (atomically).", valueName: "FILE.md"))
     var report: String?
 
+    @Option(help: ArgumentHelp("Claims run concurrently on this many threads (default: the number of cores); the records and the output do not depend on it.", valueName: "N"))
+    var jobs: Int?
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -48,6 +51,7 @@ struct VerifyCommand: ParsableCommand {
         if !list && claims.isEmpty { throw ValidationError("name a claim (one of: \(ClaimRegistry.ids.joined(separator: ", ")), all) or use --list") }
         if list && (!claims.isEmpty || report != nil) { throw ValidationError("--list takes no claim and no --report") }
         if let report, report.isEmpty { throw ValidationError("--report needs a file name") }
+        if let j = jobs, !(1...64).contains(j) { throw ValidationError("--jobs must be in 1...64, got \(j)") }
     }
 
     /// The claims named on the command line, in registry order for 'all' and in the given order otherwise, each once.
@@ -81,27 +85,42 @@ struct VerifyCommand: ParsableCommand {
         }
         let mode: RunMode = quick ? .quick : (full ? .full : .standard)
         let versions = CommonOptions.versions
-        var worst: Int32 = 0
-        var records = [ClaimRecord]()
-        var entries = [ClaimReport.Entry]()
         let text = !(common.json || common.csv)
         // A Markdown file holds no escape codes: with --report the plots are drawn without colour.
         var style = common.plotStyle
         if report != nil { style.color = false }
-        for c in claims {
-            let result = try ClaimRunner.run(any: c, seed: common.seed, mode: mode, overrides: overrides, plotStyle: style,
-                                             progress: common.progress, text: text || report != nil, versions: versions)
-            let url = URL(fileURLWithPath: common.out).appendingPathComponent(c.resultFileName)
+        let workers = min(jobs ?? ParallelRuns.cores, claims.count)
+        // One claim at a time shows its own progress line; concurrent claims share one line of claims done.
+        let claimProgress = workers == 1 ? common.progress : .silent
+        let overall = workers == 1 ? ProgressReporter.silent : common.progress
+        let commands = claims.map { reproduceCommand($0, overrides: overrides) }
+        let out = common.out, quiet = common.quiet, renders = text || report != nil, seed = common.seed, plotStyle = style
+        let ordered = OrderedOutput(count: claims.count)
+        overall.update("verify: 0 of \(claims.count) claims done, \(workers) at a time")
+        let results = try ParallelRuns.map(claims.count, workers: workers) { i -> ClaimResult in
+            let c = claims[i]
+            let result = try ClaimRunner.run(any: c, seed: seed, mode: mode, overrides: overrides, plotStyle: plotStyle,
+                                             progress: claimProgress, text: renders, versions: versions)
+            let url = URL(fileURLWithPath: out).appendingPathComponent(c.resultFileName)
             try AtomicFile.writeJSON(result.record, to: url)
-            records.append(result.record)
-            entries.append(ClaimReport.Entry(record: result.record, source: c.source, text: result.report,
-                                             command: reproduceCommand(c, overrides: overrides)))
-            if text { emit(ClaimRunner.render(result) + "\n") }
-            if !common.quiet {
-                FileHandle.standardError.write(Data("\(c.id): \(result.record.verdict.rawValue) in \(String(format: "%.1f", result.record.wallTimeSeconds)) s, record written to \(url.path)\n".utf8))
+            // Output appears in claim order whatever finishes first, so it is the same for every --jobs.
+            ordered.finished(i) {
+                overall.finish()
+                if text { emit(ClaimRunner.render(result) + "\n") }
+                if !quiet {
+                    FileHandle.standardError.write(Data("\(c.id): \(result.record.verdict.rawValue) in \(String(format: "%.1f", result.record.wallTimeSeconds)) s, record written to \(url.path)\n".utf8))
+                }
+            } progress: { done in
+                overall.update("verify: \(done) of \(claims.count) claims done, \(workers) at a time")
             }
-            worst = max(worst, result.record.verdict.exitCode)
+            return result
         }
+        overall.finish()
+        let records = results.map(\.record)
+        let entries = zip(claims, zip(results, commands)).map { c, rc in
+            ClaimReport.Entry(record: rc.0.record, source: c.source, text: rc.0.report, command: rc.1)
+        }
+        let worst = records.map { $0.verdict.exitCode }.max() ?? 0
         if let report {
             let url = URL(fileURLWithPath: report)
             try ClaimReport(entries: entries, totalWallTimeSeconds: Date().timeIntervalSince(started)).write(to: url)
@@ -113,6 +132,29 @@ struct VerifyCommand: ParsableCommand {
             emit(CSVOutput.series(records))
         }
         if worst != 0 { throw VerdictExit(worst) }
+    }
+}
+
+/// Runs each finished job's output in job order: job i's output waits until jobs 0..<i have written theirs.
+final class OrderedOutput: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [(() -> Void)?]
+    private var next = 0, done = 0
+
+    init(count: Int) { pending = Array(repeating: nil, count: count) }
+
+    /// Records job `i`'s output and writes every output now due; `progress` gets the number of jobs finished.
+    func finished(_ i: Int, _ output: @escaping () -> Void, progress: (Int) -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        pending[i] = output
+        done += 1
+        while next < pending.count, let write = pending[next] {
+            write()
+            pending[next] = nil
+            next += 1
+        }
+        if next < pending.count { progress(done) }
     }
 }
 

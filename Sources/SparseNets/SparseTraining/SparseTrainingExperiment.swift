@@ -138,38 +138,3 @@ public struct SparseTrainingExperiment: Sendable {
                                connectivity: try Connectivity.analyze(net), network: net)
     }
 }
-
-/// Independent jobs on a few threads, results in job order (runs are seeded, so the numbers do not depend on the thread count).
-public enum ParallelRuns {
-    /// `job(0..<count)` on up to `workers` threads; the first error thrown (in job order) is rethrown.
-    public static func map<T: Sendable>(_ count: Int, workers: Int, _ job: @escaping @Sendable (Int) throws -> T) throws -> [T] {
-        guard count > 0 else { return [] }
-        let box = JobBox<T>(count)
-        let threads = max(1, min(workers, count))
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            while true {
-                box.lock.lock()
-                let i = box.next
-                box.next += 1
-                box.lock.unlock()
-                guard i < count else { return }
-                let r = Result { try job(i) }
-                box.lock.lock()
-                box.results[i] = r
-                box.lock.unlock()
-            }
-        }
-        return try box.results.map { r throws -> T in
-            guard let r else { throw SparseNetsError("internal: a parallel job did not run") }
-            return try r.get()
-        }
-    }
-}
-
-/// The shared state of `ParallelRuns.map`: the next job and the results, behind one lock.
-private final class JobBox<T>: @unchecked Sendable {
-    let lock = NSLock()
-    var next = 0
-    var results: [Result<T, any Error>?]
-    init(_ n: Int) { results = Array(repeating: nil, count: n) }
-}
