@@ -37,6 +37,8 @@ if [ $status -eq 1 ]; then echo "notebooks: note: a claim did not hold in quick 
 elif [ $status -ne 0 ]; then echo "notebooks: workbench verify all failed with status $status" >&2; exit 1; fi
 "$BIN" bilevel --algo mrbo,vrbo,stocbio,aid-cg --quiet --ascii --out "$RESULTS" >"$OUT/bilevel.txt" \
     || { echo "notebooks: workbench bilevel failed" >&2; exit 1; }
+"$BIN" bilevel --complexity --seeds 3 --budget 100000 --quiet --ascii --out "$RESULTS" >"$OUT/bilevel-complexity.txt" \
+    || { echo "notebooks: workbench bilevel --complexity failed" >&2; exit 1; }
 "$BIN" prune --method snip,grasp,synflow,random,magnitude --sparsity 0.5,0.8,0.9,0.98 --net mlp:64,64 \
     --seeds 3 --epochs 8 --quiet --ascii --out "$RESULTS" >"$OUT/prune.txt" \
     || { echo "notebooks: workbench prune failed" >&2; exit 1; }
