@@ -81,8 +81,7 @@ extension NetworkFile {
     /// so nothing in the file is silently ignored. Masks start full.
     public static func network(_ file: SafetensorsFile, path: String, order: [String]? = nil, inputSize: Int? = nil) throws(SparseNetsError) -> MaskedNetwork {
         func fail(_ message: String) -> SparseNetsError { SparseNetsError("\(path): \(message)") }
-        let weightKeys = file.tensors.map(\.name).filter { $0.hasSuffix(".weight") }.map { String($0.dropLast(".weight".count)) }
-        let prefixes = order ?? weightKeys.sorted { naturalLess($0, $1) }
+        let prefixes = layerNames(file, order: order)
         guard !prefixes.isEmpty else { throw fail("no '<name>.weight' tensors") }
         var used = Set<String>()
         var shapes = [(weight: SafetensorsTensor, bias: SafetensorsTensor?)]()
@@ -149,8 +148,55 @@ extension NetworkFile {
         return net
     }
 
+    /// The layers' key prefixes: `order`, or the `<name>.weight` names in natural order.
+    public static func layerNames(_ file: SafetensorsFile, order: [String]? = nil) -> [String] {
+        order ?? file.tensors.map(\.name).filter { $0.hasSuffix(".weight") }.map { String($0.dropLast(".weight".count)) }.sorted { naturalLess($0, $1) }
+    }
+
+    /// The tensors `network` reads, in layer order: each layer's weight, then its bias when the file has one.
+    public static func keyOrder(_ file: SafetensorsFile, order: [String]? = nil) -> [String] {
+        layerNames(file, order: order).flatMap { p in ["\(p).weight", "\(p).bias"].filter { file[$0] != nil } }
+    }
+
     /// "2" < "10" and "fc2" < "fc10": digit runs compare as numbers, the way PyTorch numbers modules.
     static func naturalLess(_ a: String, _ b: String) -> Bool {
         a.compare(b, options: .numeric) == .orderedAscending
+    }
+}
+
+extension NetworkFile {
+    /// The `--net` spec that builds `net`'s layers and pooling, or nil when none does (a CNN pooled other than while the side is even).
+    public static func architecture(of net: MaskedNetwork) -> Architecture? {
+        func shape(_ l: any WeightLayer) -> [Int] { l.kernelShape + [l.inputSize, l.outputSize] }
+        let hidden = Array(net.layers.dropLast())
+        let candidate: Architecture
+        if hidden.allSatisfy({ $0 is DenseLayer }) {
+            candidate = .mlp(hidden: hidden.map(\.outputSize))
+        } else if case let convs = hidden.compactMap({ $0 as? ConvLayer }), convs.count == hidden.count {
+            candidate = .cnn(channels: convs.map(\.outChannels), pooling: net.pools.contains { $0 != nil })
+        } else {
+            return nil
+        }
+        guard let built = try? MaskedNetwork(candidate, inputSize: net.inputSize, classCount: net.classCount, stream: RandomStream(seed: 0)),
+              built.layers.map(shape) == net.layers.map(shape), built.pools.map({ $0 != nil }) == net.pools.map({ $0 != nil }) else { return nil }
+        return candidate
+    }
+
+    /// The layers in one line, e.g. `mlp 64-32-10` (input, hidden widths, classes) or `cnn 1x8x8 conv8 pool conv16 pool linear64-10`.
+    public static func summary(_ net: MaskedNetwork) -> String {
+        if net.layers.allSatisfy({ $0 is DenseLayer }) {
+            return "mlp " + ([net.inputSize] + net.layers.map(\.outputSize)).map(String.init).joined(separator: "-")
+        }
+        var parts = [String]()
+        for (i, layer) in net.layers.enumerated() {
+            if let c = layer as? ConvLayer {
+                if i == 0 { parts.append("\(c.inChannels)x\(c.height)x\(c.width)") }
+                parts.append("conv\(c.outChannels)")
+            } else {
+                parts.append("linear\(layer.inputSize)-\(layer.outputSize)")
+            }
+            if i < net.pools.count, net.pools[i] != nil { parts.append("pool") }
+        }
+        return "cnn " + parts.joined(separator: " ")
     }
 }
