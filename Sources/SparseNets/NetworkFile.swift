@@ -102,11 +102,14 @@ extension NetworkFile {
             side = Int(Double(n).squareRoot().rounded())
             guard side * side == n else { throw fail("a conv network needs square single-channel images; \(n) features is not a square") }
         }
-        // Pooling is not in a state dict: the first Linear's input size tells how many 2×2 poolings the convs had;
-        // they are put after the first convs, as the workbench's own CNNs do (pool while the side is even).
+        // Pooling is not in a state dict. With nn.Sequential keys the index gaps tell: a conv is followed by ReLU
+        // (and AvgPool2d when pooled), a conv before the first Linear also by Flatten. Otherwise the first Linear's
+        // input size tells how many 2×2 poolings the convs had; they are put after the first convs, as the
+        // workbench's own CNNs do (pool while the side is even).
         var poolsLeft = 0
         let convCount = shapes.prefix { $0.weight.shape.count == 4 }.count
-        if convCount > 0, convCount < shapes.count, shapes[convCount].weight.shape.count == 2 {
+        let indexPools = convCount > 0 ? sequentialPools(prefixes, convCount: convCount) : nil
+        if indexPools == nil, convCount > 0, convCount < shapes.count, shapes[convCount].weight.shape.count == 2 {
             let c = shapes[convCount - 1].weight.shape[0], fed = shapes[convCount].weight.shape[1]
             var sd = side
             while c * sd * sd > fed, sd % 2 == 0, poolsLeft < convCount { sd /= 2; poolsLeft += 1 }
@@ -128,7 +131,9 @@ extension NetworkFile {
             if let b, b.shape != [s[0]] { throw fail("tensor '\(b.name)': shape \(b.shape), expected [\(s[0])]") }
             if i < shapes.count - 1 {
                 var pool: AveragePool2?
-                if let conv = layers.last as? ConvLayer, poolsLeft > 0, side % 2 == 0 {
+                let pooled = indexPools.map { i < $0.count && $0[i] } ?? (poolsLeft > 0 && side % 2 == 0)
+                if let conv = layers.last as? ConvLayer, pooled {
+                    guard side % 2 == 0 else { throw fail("tensor '\(w.name)': the keys put 2×2 pooling after it, but its map is \(side)×\(side) (odd)") }
                     pool = AveragePool2(channels: conv.outChannels, height: conv.height, width: conv.width)
                     side /= 2
                     poolsLeft -= 1
@@ -146,6 +151,23 @@ extension NetworkFile {
             net.parameters.biases[l] = b?.values ?? [Double](repeating: 0, count: layers[l].biasCount)
         }
         return net
+    }
+
+    /// Whether each of the first `convCount` layers is pooled, read from nn.Sequential index gaps (the inverse of
+    /// `sequentialIndices`); nil when the prefixes are not such indices or a gap fits neither.
+    static func sequentialPools(_ prefixes: [String], convCount: Int) -> [Bool]? {
+        let indices = prefixes.compactMap { Int($0) }
+        guard indices.count == prefixes.count, indices.count > convCount else { return nil }
+        var out = [Bool]()
+        for i in 0..<convCount {
+            let plain = i + 1 < convCount ? 2 : 3 // ReLU, plus Flatten before the first Linear
+            switch indices[i + 1] - indices[i] {
+            case plain: out.append(false)
+            case plain + 1: out.append(true)
+            default: return nil
+            }
+        }
+        return out
     }
 
     /// The layers' key prefixes: `order`, or the `<name>.weight` names in natural order.
