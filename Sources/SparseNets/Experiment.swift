@@ -83,19 +83,23 @@ public struct PairedPruningExperiment: Sendable {
     public var recipe: TrainingRecipe
     /// Samples per class in the pruning batch.
     public var pruningPerClass: Int
+    /// θ₀ for every seed (a user's network read from a file), in place of the seed's random initialisation.
+    public var model: MaskedNetwork?
 
     /// An experiment.
     public init(architecture: Architecture, data: PreparedData, recipe: TrainingRecipe = .digits,
-                pruningPerClass: Int = TrainingRecipe.defaultPruningPerClass) {
+                pruningPerClass: Int = TrainingRecipe.defaultPruningPerClass, model: MaskedNetwork? = nil) {
         self.architecture = architecture
         self.data = data
         self.recipe = recipe
         self.pruningPerClass = pruningPerClass
+        self.model = model
     }
 
-    /// The initial (dense) network of `seed`.
+    /// The initial (dense) network of `seed`: the model when there is one, else the seed's random initialisation.
     public func initialNetwork(seed: UInt64) throws -> MaskedNetwork {
-        try MaskedNetwork(architecture, inputSize: data.train.dimension, classCount: data.train.classCount, stream: RandomStream(seed: seed).split("init"))
+        if let model { return model }
+        return try MaskedNetwork(architecture, inputSize: data.train.dimension, classCount: data.train.classCount, stream: RandomStream(seed: seed).split("init"))
     }
 
     /// The pruning batch of `seed`.

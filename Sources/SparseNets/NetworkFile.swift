@@ -81,8 +81,7 @@ extension NetworkFile {
     /// so nothing in the file is silently ignored. Masks start full.
     public static func network(_ file: SafetensorsFile, path: String, order: [String]? = nil, inputSize: Int? = nil) throws(SparseNetsError) -> MaskedNetwork {
         func fail(_ message: String) -> SparseNetsError { SparseNetsError("\(path): \(message)") }
-        let weightKeys = file.tensors.map(\.name).filter { $0.hasSuffix(".weight") }.map { String($0.dropLast(".weight".count)) }
-        let prefixes = order ?? weightKeys.sorted { naturalLess($0, $1) }
+        let prefixes = layerNames(file, order: order)
         guard !prefixes.isEmpty else { throw fail("no '<name>.weight' tensors") }
         var used = Set<String>()
         var shapes = [(weight: SafetensorsTensor, bias: SafetensorsTensor?)]()
@@ -103,11 +102,14 @@ extension NetworkFile {
             side = Int(Double(n).squareRoot().rounded())
             guard side * side == n else { throw fail("a conv network needs square single-channel images; \(n) features is not a square") }
         }
-        // Pooling is not in a state dict: the first Linear's input size tells how many 2×2 poolings the convs had;
-        // they are put after the first convs, as the workbench's own CNNs do (pool while the side is even).
+        // Pooling is not in a state dict. With nn.Sequential keys the index gaps tell: a conv is followed by ReLU
+        // (and AvgPool2d when pooled), a conv before the first Linear also by Flatten. Otherwise the first Linear's
+        // input size tells how many 2×2 poolings the convs had; they are put after the first convs, as the
+        // workbench's own CNNs do (pool while the side is even).
         var poolsLeft = 0
         let convCount = shapes.prefix { $0.weight.shape.count == 4 }.count
-        if convCount > 0, convCount < shapes.count, shapes[convCount].weight.shape.count == 2 {
+        let indexPools = convCount > 0 ? sequentialPools(prefixes, convCount: convCount) : nil
+        if indexPools == nil, convCount > 0, convCount < shapes.count, shapes[convCount].weight.shape.count == 2 {
             let c = shapes[convCount - 1].weight.shape[0], fed = shapes[convCount].weight.shape[1]
             var sd = side
             while c * sd * sd > fed, sd % 2 == 0, poolsLeft < convCount { sd /= 2; poolsLeft += 1 }
@@ -129,7 +131,9 @@ extension NetworkFile {
             if let b, b.shape != [s[0]] { throw fail("tensor '\(b.name)': shape \(b.shape), expected [\(s[0])]") }
             if i < shapes.count - 1 {
                 var pool: AveragePool2?
-                if let conv = layers.last as? ConvLayer, poolsLeft > 0, side % 2 == 0 {
+                let pooled = indexPools.map { i < $0.count && $0[i] } ?? (poolsLeft > 0 && side % 2 == 0)
+                if let conv = layers.last as? ConvLayer, pooled {
+                    guard side % 2 == 0 else { throw fail("tensor '\(w.name)': the keys put 2×2 pooling after it, but its map is \(side)×\(side) (odd)") }
                     pool = AveragePool2(channels: conv.outChannels, height: conv.height, width: conv.width)
                     side /= 2
                     poolsLeft -= 1
@@ -149,8 +153,72 @@ extension NetworkFile {
         return net
     }
 
+    /// Whether each of the first `convCount` layers is pooled, read from nn.Sequential index gaps (the inverse of
+    /// `sequentialIndices`); nil when the prefixes are not such indices or a gap fits neither.
+    static func sequentialPools(_ prefixes: [String], convCount: Int) -> [Bool]? {
+        let indices = prefixes.compactMap { Int($0) }
+        guard indices.count == prefixes.count, indices.count > convCount else { return nil }
+        var out = [Bool]()
+        for i in 0..<convCount {
+            let plain = i + 1 < convCount ? 2 : 3 // ReLU, plus Flatten before the first Linear
+            switch indices[i + 1] - indices[i] {
+            case plain: out.append(false)
+            case plain + 1: out.append(true)
+            default: return nil
+            }
+        }
+        return out
+    }
+
+    /// The layers' key prefixes: `order`, or the `<name>.weight` names in natural order.
+    public static func layerNames(_ file: SafetensorsFile, order: [String]? = nil) -> [String] {
+        order ?? file.tensors.map(\.name).filter { $0.hasSuffix(".weight") }.map { String($0.dropLast(".weight".count)) }.sorted { naturalLess($0, $1) }
+    }
+
+    /// The tensors `network` reads, in layer order: each layer's weight, then its bias when the file has one.
+    public static func keyOrder(_ file: SafetensorsFile, order: [String]? = nil) -> [String] {
+        layerNames(file, order: order).flatMap { p in ["\(p).weight", "\(p).bias"].filter { file[$0] != nil } }
+    }
+
     /// "2" < "10" and "fc2" < "fc10": digit runs compare as numbers, the way PyTorch numbers modules.
     static func naturalLess(_ a: String, _ b: String) -> Bool {
         a.compare(b, options: .numeric) == .orderedAscending
+    }
+}
+
+extension NetworkFile {
+    /// The `--net` spec that builds `net`'s layers and pooling, or nil when none does (a CNN pooled other than while the side is even).
+    public static func architecture(of net: MaskedNetwork) -> Architecture? {
+        func shape(_ l: any WeightLayer) -> [Int] { l.kernelShape + [l.inputSize, l.outputSize] }
+        let hidden = Array(net.layers.dropLast())
+        let candidate: Architecture
+        if hidden.allSatisfy({ $0 is DenseLayer }) {
+            candidate = .mlp(hidden: hidden.map(\.outputSize))
+        } else if case let convs = hidden.compactMap({ $0 as? ConvLayer }), convs.count == hidden.count {
+            candidate = .cnn(channels: convs.map(\.outChannels), pooling: net.pools.contains { $0 != nil })
+        } else {
+            return nil
+        }
+        guard let built = try? MaskedNetwork(candidate, inputSize: net.inputSize, classCount: net.classCount, stream: RandomStream(seed: 0)),
+              built.layers.map(shape) == net.layers.map(shape), built.pools.map({ $0 != nil }) == net.pools.map({ $0 != nil }) else { return nil }
+        return candidate
+    }
+
+    /// The layers in one line, e.g. `mlp 64-32-10` (input, hidden widths, classes) or `cnn 1x8x8 conv8 pool conv16 pool linear64-10`.
+    public static func summary(_ net: MaskedNetwork) -> String {
+        if net.layers.allSatisfy({ $0 is DenseLayer }) {
+            return "mlp " + ([net.inputSize] + net.layers.map(\.outputSize)).map(String.init).joined(separator: "-")
+        }
+        var parts = [String]()
+        for (i, layer) in net.layers.enumerated() {
+            if let c = layer as? ConvLayer {
+                if i == 0 { parts.append("\(c.inChannels)x\(c.height)x\(c.width)") }
+                parts.append("conv\(c.outChannels)")
+            } else {
+                parts.append("linear\(layer.inputSize)-\(layer.outputSize)")
+            }
+            if i < net.pools.count, net.pools[i] != nil { parts.append("pool") }
+        }
+        return "cnn " + parts.joined(separator: " ")
     }
 }

@@ -94,6 +94,8 @@ struct GreedyRecord: CommandRecord, Codable {
     }
     struct PruningPoint: Codable {
         var keep: Int, magnitude: Double, local: Double?, global: Double?
+        /// Neurons kept in each hidden layer (a `--model` network; absent for the in-memory one-hidden-layer MLP).
+        var keptPerLayer: [Int]? = nil
     }
     var methods: [MethodCurve] = []
     var sweep: [SweepPoint] = []

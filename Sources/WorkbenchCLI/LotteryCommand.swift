@@ -36,6 +36,12 @@ struct LotteryCommand: ParsableCommand {
           workbench lottery --net mlp:64,64 --net mlp:256,256 --lr 0.01 --rounds 10
           workbench lottery --lr 0.01 --epochs 10,40 --arms ticket,reinit --rounds 11
           workbench lottery --net cnn:8,16 --lr 0.01 --rounds 6 --rule per-layer --imp one-shot
+          workbench lottery --model net.safetensors --seeds 1 --rounds 5 --save-masks ticket-masks.safetensors --save ticket.safetensors
+
+        --model FILE.safetensors is θ₀ of every seed (the re-init arm draws a fresh initialisation of the same \
+        architecture); --save-masks and --save write the last round's trained network of the chain arm (the \
+        ticket, or the rewind arm under --imp rewind; the ticket arm under one-shot), which needs one seed and \
+        one --net/--lr/--epochs combination.
         """)
 
     static var armTable: String {
@@ -124,6 +130,8 @@ struct LotteryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Data split by the policy: digits, breast-cancer, a .csv / .libsvm file, or images.idx,labels.idx (default digits).", valueName: "data"))
     var data: String?
 
+    @OptionGroup var model: ModelOptions
+
     @OptionGroup var common: CommonOptions
 
     /// Everything the flags decide, parsed and checked before any training.
@@ -206,18 +214,42 @@ struct LotteryCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...100).contains(seeds) else { throw ValidationError("--seeds must be in 1...100, got \(seeds)") }
-        do { _ = try plan() } catch let e as ValidationError { throw e } catch { throw ValidationError(String(describing: error)) }
+        let p: Plan
+        do { p = try plan() } catch let e as ValidationError { throw e } catch { throw ValidationError(String(describing: error)) }
+        if model.model != nil, net.count > 0 { throw ValidationError("--model gives the network: it replaces --net") }
+        if model.saves, seeds != 1 || p.configurations.count != 1 {
+            throw ValidationError("--save and --save-masks write one network: give --seeds 1 and one --net, --lr and --epochs")
+        }
+    }
+
+    /// The arm whose last-round network --save writes: the IMP chain, else the ticket arm, else the first arm.
+    static func savedArm(_ plan: Plan) -> String {
+        plan.procedure.mode.chainArm ?? (plan.arms.contains { $0.name == TicketArm.name } ? TicketArm.name : plan.arms.first?.name ?? TicketArm.name)
     }
 
     func run() throws {
-        let plan = try plan()
+        var plan = try plan()
         let prepared = try PreparedData(DataPolicy.load(data ?? "digits"))
+        let loaded = try model.load(inputSize: prepared.train.dimension, classCount: prepared.train.classCount)
+        if let loaded {
+            let a = try loaded.architecture(for: "lottery")
+            for i in plan.configurations.indices { plan.configurations[i].architecture = a }
+            plan.parameters = ModelOptions.stamp(plan.parameters, loaded, architecture: a)
+        }
         let master = RandomStream(seed: common.seed)
         let runSeeds = (0..<seeds).map { master.split($0).seed }
         let progress = common.progress
+        let savedArm = Self.savedArm(plan)
+        var saved: ArmObservation?
         let panels = try LotteryStudy.run(plan.configurations, data: prepared, pruningPerClass: plan.perClass, procedure: plan.procedure,
-                                          arms: plan.arms, seeds: runSeeds) { progress.update($0) }
+                                          arms: plan.arms, seeds: runSeeds, model: loaded?.network, progress: { progress.update($0) },
+                                          observe: model.saves ? { o in if o.arm == savedArm, o.round >= (saved?.round ?? 1) { saved = o } } : nil)
         progress.finish()
+        if let o = saved {
+            let diverged = panels.first?.seeds.first?.rounds.last?.arms[o.arm]?.divergence != nil
+            try model.saveFiles(o.trained, seed: common.seed, extra: ["run-seed": String(runSeeds[0]), "arm": o.arm, "round": String(o.round),
+                                                                       "density": String(o.trained.density)], diverged: diverged)
+        }
         let layers = try plan.configurations.map { c in
             try MaskedNetwork(c.architecture, inputSize: prepared.train.dimension, classCount: prepared.train.classCount,
                               stream: RandomStream(seed: 0)).layers.map(\.description)
@@ -227,8 +259,10 @@ struct LotteryCommand: ParsableCommand {
                                    evaluatedOn: prepared.testIsValidation ? "validation" : "validation+test",
                                    panels: zip(panels, layers).map { LotteryRecord.panel($0, criteria: plan.criteria, layers: $1) },
                                    divergences: panels.flatMap { $0.seeds.flatMap(\.divergences) },
-                                   versions: CommonOptions.versions)
-        try common.emit(record, command: "lottery", divergences: record.divergences) { report(record, criteria: plan.criteria) }
+                                   model: loaded?.provenance, versions: CommonOptions.versions)
+        try common.emit(record, command: "lottery", divergences: record.divergences) {
+            (loaded.map { $0.line + "\n" } ?? "") + report(record, criteria: plan.criteria)
+        }
     }
 
     static func pct(_ x: Double) -> String { x.isFinite ? String(format: "%.1f", 100 * x) : "—" }

@@ -82,6 +82,8 @@ struct LotteryRecord: CommandRecord {
     var panels: [LotteryPanelRecord]
     /// Runs whose training blew up (the command then exits 1).
     var divergences: [Divergence]
+    /// The --model file θ₀ was read from; absent for a random initialisation.
+    var model: ModelProvenance?
     var versions: [String: String]
 
     /// The gaps every round reports, as (record name, arm a, arm b).

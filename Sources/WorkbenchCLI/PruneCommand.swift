@@ -38,6 +38,7 @@ struct PruneCommand: ParsableCommand {
           workbench prune --method grasp,synflow --set temperature=100 --set rounds=50
           workbench prune --method synflow --sparsity 0.99 --net cnn:16,32 --json
           workbench prune --train train.csv --validation val.csv --test test.csv --net mlp:64
+          workbench prune --model net.safetensors --method snip --sparsity 0.9 --save-masks masks.safetensors --save pruned.safetensors
         """)
 
     /// One line per catalogued score: name, summary, parameters with defaults (for `--help`).
@@ -108,11 +109,7 @@ struct PruneCommand: ParsableCommand {
     @Option(name: .customLong("spy-layer"), help: "Layer (1-based) whose mask the spy plot of a single run shows (default 1).")
     var spyLayer: Int?
 
-    @Option(name: .customLong("save-masks"), help: ArgumentHelp("Write the masks as safetensors: one 0/1 F32 tensor <k>.weight per weight, keyed like a PyTorch nn.Sequential (one method, sparsity and seed only).", valueName: "file.safetensors"))
-    var saveMasks: String?
-
-    @Option(name: .customLong("save"), help: ArgumentHelp("Write the trained sparse weights and biases as a safetensors PyTorch state dict (F64; Linear [out, in], Conv2d [out, in, 3, 3]; one method, sparsity and seed only).", valueName: "file.safetensors"))
-    var save: String?
+    @OptionGroup var model: ModelOptions
 
     @OptionGroup var common: CommonOptions
 
@@ -172,7 +169,7 @@ struct PruneCommand: ParsableCommand {
             }
         } catch let e as ValidationError { throw e } catch { throw ValidationError(String(describing: error)) }
         if let s = seeds, !(1...100).contains(s) { throw ValidationError("--seeds must be in 1...100, got \(s)") }
-        if saveMasks != nil || save != nil {
+        if model.saves {
             let p = try plan()
             guard p.methods.count == 1, p.sparsities.count == 1, seedCount(methods: 1, sparsities: 1) == 1 else {
                 throw ValidationError("--save and --save-masks write one network: give one method, one sparsity and one seed")
@@ -203,9 +200,18 @@ struct PruneCommand: ParsableCommand {
     }
 
     func run() throws {
-        let plan = try plan()
+        var plan = try plan()
         let prepared = try prepareData()
-        let experiment = PairedPruningExperiment(architecture: plan.architecture, data: prepared, recipe: plan.recipe, pruningPerClass: plan.perClass)
+        let loaded = try model.load(inputSize: prepared.train.dimension, classCount: prepared.train.classCount)
+        if let loaded {
+            plan.architecture = try loaded.architecture(for: "prune")
+            plan.parameters = ModelOptions.stamp(plan.parameters, loaded, architecture: plan.architecture)
+            if let s = spyLayer, s > plan.architecture.depth {
+                throw InputError("--spy-layer \(s) is outside 1...\(plan.architecture.depth) (the --model network has \(plan.architecture.depth) weight layers)")
+            }
+        }
+        let experiment = PairedPruningExperiment(architecture: plan.architecture, data: prepared, recipe: plan.recipe, pruningPerClass: plan.perClass,
+                                                 model: loaded?.network)
         let single = plan.methods.count == 1 && plan.sparsities.count == 1
         let master = RandomStream(seed: common.seed)
         let runSeeds = (0..<seedCount(methods: plan.methods.count, sparsities: plan.sparsities.count)).map { master.split($0).seed }
@@ -229,41 +235,29 @@ struct PruneCommand: ParsableCommand {
         }
         progress.finish()
         let divergences = runs.compactMap(\.divergence)
-        if let net = lastNetwork, let r = runs.last { try saveFiles(net, run: r) }
+        if let net = lastNetwork, let r = runs.last {
+            try model.saveFiles(net, seed: common.seed, extra: ["run-seed": String(r.seed), "method": r.method, "sparsity": String(r.sparsity)],
+                                diverged: r.divergence != nil)
+        }
         let record = PruneRecord(parameters: plan.parameters, methods: plan.methods.map(\.name), sparsities: plan.sparsities,
                                  net: plan.architecture.description, layers: lastNetwork.map { $0.layers.map(\.description) } ?? [],
                                  seeds: runSeeds, data: prepared.provenance, dataPolicy: prepared.policy,
                                  samples: [prepared.train.count, prepared.validation.count, prepared.test.count],
                                  evaluatedOn: prepared.testIsValidation ? "validation" : "test",
                                  runs: runs, summary: PruneRecord.summarise(runs, methods: plan.methods.map(\.name), sparsities: plan.sparsities),
-                                 divergences: divergences, versions: CommonOptions.versions)
+                                 divergences: divergences, model: loaded?.provenance, versions: CommonOptions.versions)
         try common.emit(record, command: "prune", divergences: divergences) {
-            var text: String
+            var text = loaded.map { $0.line + "\n" } ?? ""
             if single, let net = lastNetwork, let r = runs.last {
-                text = singleReport(r, network: net, record: record)
+                text += singleReport(r, network: net, record: record)
             } else {
-                text = comparisonReport(record)
+                text += comparisonReport(record)
             }
             if prepared.testIsValidation {
                 text += "\nnote: no --test file, so every \"test\" figure above is on the validation file \(validation ?? "")\n"
             }
             for d in divergences { text += "\ndiverged: \(d) — its figures are of the blown-up network, not results" }
             return divergences.isEmpty ? text : text + "\n"
-        }
-    }
-
-    /// Writes --save-masks and --save (validate has made sure there is exactly one run); a diverged run's weights are not written.
-    func saveFiles(_ net: MaskedNetwork, run r: PruneRunRecord) throws {
-        let metadata = ["workbench": Workbench.version, "command": (["workbench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
-                        "seed": String(common.seed), "run-seed": String(r.seed), "method": r.method, "sparsity": String(r.sparsity),
-                        "module": NetworkFile.pytorchModule(net)]
-        if let path = saveMasks { try NetworkFile.masks(net, metadata: metadata).write(to: path) }
-        if let path = save {
-            guard r.divergence == nil else {
-                FileHandle.standardError.write(Data("not writing \(path): training diverged\n".utf8))
-                return
-            }
-            try NetworkFile.weights(net, metadata: metadata).write(to: path)
         }
     }
 

@@ -81,6 +81,8 @@ struct PruneRecord: CommandRecord {
     var summary: [PruneSummary]
     /// Runs whose training blew up (the command then exits 1).
     var divergences: [Divergence]
+    /// The --model file θ₀ was read from; absent for a random initialisation.
+    var model: ModelProvenance?
     var versions: [String: String]
 
     /// Mean, sd and minimum test accuracy and connectivity counts per (method, sparsity), in the order given.

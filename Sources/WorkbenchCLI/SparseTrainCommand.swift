@@ -36,6 +36,10 @@ struct SparseTrainCommand: ParsableCommand {
           workbench sparse-train --show-distribution --dist erk --net small-cnn --sparsity 0.9,0.95
           workbench sparse-train --method rigl,static --dist erk --budget flops --net small-cnn --sparsity 0.9
           workbench sparse-train --list-params
+          workbench sparse-train --model net.safetensors --method rigl --sparsity 0.9 --seeds 1 --save-masks masks.safetensors --save sparse.safetensors
+
+        --model FILE.safetensors is θ₀ of every seed in place of the random initialisation (its architecture \
+        replaces --net). --save-masks and --save write the trained network of one method at one sparsity and one seed.
         """)
 
     /// One line per catalogued method: name, axes, parameters with defaults.
@@ -104,6 +108,8 @@ struct SparseTrainCommand: ParsableCommand {
     @Flag(name: .customLong("list-params"), help: "List the parameters --set may name, with defaults and domains, and exit.")
     var listParams = false
 
+    @OptionGroup var model: ModelOptions
+
     @OptionGroup var common: CommonOptions
 
     /// Everything the flags decide, parsed and checked before any work is done.
@@ -167,6 +173,13 @@ struct SparseTrainCommand: ParsableCommand {
         do { _ = try plan() } catch let e as ValidationError { throw e } catch { throw ValidationError(String(describing: error)) }
         if let s = seeds, !(1...100).contains(s) { throw ValidationError("--seeds must be in 1...100, got \(s)") }
         if let j = jobs, !(1...64).contains(j) { throw ValidationError("--jobs must be in 1...64, got \(j)") }
+        if model.saves {
+            if showDistribution { throw ValidationError("--save and --save-masks write a trained network: not with --show-distribution") }
+            let p = try plan()
+            guard p.methods.count == 1, p.sparsities.count == 1, p.seedCount == 1 else {
+                throw ValidationError("--save and --save-masks write one network: give one method, one sparsity and --seeds 1")
+            }
+        }
         if train != nil || validation != nil || test != nil {
             guard data == nil else { throw ValidationError("--data and --train/--validation/--test are exclusive") }
             guard train != nil, validation != nil else { throw ValidationError("your own split needs both --train and --validation (--test is optional)") }
@@ -195,16 +208,25 @@ struct SparseTrainCommand: ParsableCommand {
 
     func run() throws {
         if listParams { emit(parameterTable()); return }
-        let plan = try plan()
+        var plan = try plan()
         let prepared = try prepareData()
-        let experiment = SparseTrainingExperiment(network: plan.network, data: prepared, recipe: plan.recipe)
+        let loaded = try model.load(inputSize: prepared.train.dimension, classCount: prepared.train.classCount)
+        if let loaded {
+            plan.network = try loaded.spec(for: "sparse-train")
+            var v = plan.parameters.values
+            v["net"] = .text(plan.network.description)
+            v["model"] = .text(loaded.provenance.path)
+            plan.parameters = ParameterValues(v)
+        }
+        let experiment = SparseTrainingExperiment(network: plan.network, data: prepared, recipe: plan.recipe, model: loaded?.network)
+        let prefix = loaded.map { $0.line + "\n" } ?? ""
         let layers = try experiment.layerShapes()
         let solved = try Self.allocations(plan, budget: budget, layers: layers)
         let allocationRecords = zip(plan.sparsities, solved).map { AllocationRecord($1.0, requested: $0, match: $1.1) }
         if showDistribution {
             let record = SparseDistributionRecord(parameters: plan.parameters, budget: budget.rawValue, net: plan.network.description, layers: layers,
                                                   allocations: allocationRecords, versions: CommonOptions.versions)
-            try common.emit(record, command: "sparse-train") { distributionReport(record) }
+            try common.emit(record, command: "sparse-train") { prefix + distributionReport(record) }
             return
         }
         let master = RandomStream(seed: common.seed)
@@ -212,6 +234,10 @@ struct SparseTrainCommand: ParsableCommand {
         let results = try SparseComparison.run(experiment, methods: plan.methods, allocations: solved.map(\.0), sparsities: plan.sparsities,
                                                seeds: runSeeds, workers: jobs ?? 1, progress: common.progress)
         common.progress.finish()
+        if let r = results.first {
+            try model.saveFiles(r.network, seed: common.seed, extra: ["run-seed": String(r.seed), "method": r.method, "sparsity": String(r.sparsity)],
+                                diverged: r.divergence != nil)
+        }
         let names = plan.methods.map(\.name)
         let summary = SparseComparison.summarise(results, methods: names, sparsities: plan.sparsities)
         let divergences = results.compactMap(\.divergence)
@@ -220,9 +246,10 @@ struct SparseTrainCommand: ParsableCommand {
                                        seeds: runSeeds, data: prepared.provenance, dataPolicy: prepared.policy,
                                        samples: [prepared.train.count, prepared.validation.count, prepared.test.count],
                                        evaluatedOn: prepared.testIsValidation ? "validation" : "test",
-                                       runs: results.map(SparseRunRecord.init), summary: summary, divergences: divergences, versions: CommonOptions.versions)
+                                       runs: results.map(SparseRunRecord.init), summary: summary, divergences: divergences,
+                                       model: loaded?.provenance, versions: CommonOptions.versions)
         try common.emit(record, command: "sparse-train", divergences: divergences) {
-            var text = report(record)
+            var text = prefix + report(record)
             if prepared.testIsValidation { text += "\nnote: no --test file, so every \"test\" figure above is on the validation file \(validation ?? "")\n" }
             for d in divergences { text += "\ndiverged: \(d) — its figures are of the blown-up network, not results" }
             return divergences.isEmpty ? text : text + "\n"

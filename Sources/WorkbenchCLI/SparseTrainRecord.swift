@@ -143,6 +143,8 @@ struct SparseTrainRecord: CommandRecord {
     /// One row per (sparsity, method): accuracy with a 95% t-interval, the paired gap to static, FLOP fractions.
     var summary: [SparseComparison.Row]
     var divergences: [Divergence]
+    /// The --model file θ₀ was read from; absent for a random initialisation.
+    var model: ModelProvenance?
     var versions: [String: String]
 
     /// One row per run: the figures behind the table and the accuracy-against-FLOPs plot.

@@ -21,6 +21,22 @@ import Testing
         #expect(NetworkFile.pytorchModule(back) == NetworkFile.pytorchModule(net))
     }
 
+    /// Pooling is read from the nn.Sequential index gaps: the small CNN pools after convs 2, 3 and 4, not after the first ones.
+    @Test func poolingFollowsTheSequentialIndices() throws {
+        let net = try NetworkSpec.smallCNN.build(inputSize: 64, classCount: 10, stream: RandomStream(seed: 2))
+        let file = NetworkFile.weights(net, metadata: [:])
+        #expect(file.tensors.map(\.name).filter { $0.hasSuffix(".weight") } == ["0.weight", "2.weight", "5.weight", "8.weight", "12.weight"])
+        let back = try NetworkFile.network(SafetensorsFile.decode(file.encoded(), file: "s.safetensors"), path: "s.safetensors", inputSize: 64)
+        #expect(back.pools.map { $0 != nil } == [false, true, true, true])
+        #expect(back.layers.map(\.description) == net.layers.map(\.description))
+        #expect(back.parameters == net.parameters)
+        // Keys that are not indices keep the size-based rule (pool after the first convs).
+        var renamed = file
+        for k in renamed.tensors.indices { renamed.tensors[k].name = "l" + renamed.tensors[k].name }
+        let guessed = try NetworkFile.network(renamed, path: "r.safetensors", inputSize: 64)
+        #expect(guessed.pools.map { $0 != nil } == [true, true, true, false])
+    }
+
     @Test func sequentialKeysSkipActivationsPoolingAndFlatten() throws {
         let cnn = try MaskedNetwork(Architecture.parse("cnn:4,8"), inputSize: 64, classCount: 10, stream: RandomStream(seed: 1))
         #expect(NetworkFile.sequentialIndices(cnn) == [0, 3, 7])

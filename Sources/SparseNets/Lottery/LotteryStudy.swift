@@ -36,10 +36,13 @@ public enum LotteryStudy {
     /// Runs every configuration on the same paired seeds; one panel per configuration, in order.
     ///
     /// Throws `InputError` before any training when a rewind epoch lies beyond some configuration's run.
+    /// A `model` is θ₀ of every seed (its architecture must be each configuration's); `observe` sees every training as it ends.
     public static func run(_ configurations: [Configuration], data: PreparedData, pruningPerClass: Int, procedure: IMPProcedure,
-                           arms: [any LotteryArm], armsFromRound: Int = 1, seeds: [UInt64], progress: ((String) -> Void)? = nil) throws -> [LotteryPanel] {
+                           arms: [any LotteryArm], armsFromRound: Int = 1, seeds: [UInt64], model: MaskedNetwork? = nil,
+                           progress: ((String) -> Void)? = nil, observe: ((ArmObservation) -> Void)? = nil) throws -> [LotteryPanel] {
         let experiments = try configurations.map { c throws(InputError) in
-            try LotteryExperiment(base: PairedPruningExperiment(architecture: c.architecture, data: data, recipe: c.recipe, pruningPerClass: pruningPerClass),
+            try LotteryExperiment(base: PairedPruningExperiment(architecture: c.architecture, data: data, recipe: c.recipe, pruningPerClass: pruningPerClass,
+                                                                model: model),
                                   procedure: procedure, arms: arms, armsFromRound: armsFromRound)
         }
         var panels = [LotteryPanel]()
@@ -48,9 +51,9 @@ public enum LotteryStudy {
             var outcomes = [LotterySeedOutcome]()
             for (k, seed) in seeds.enumerated() {
                 let label = "seed \(k + 1)"
-                outcomes.append(try e.run(seed: seed, label: label) { step in
+                outcomes.append(try e.run(seed: seed, label: label, progress: { step in
                     progress?("lottery: \(name) (\(i + 1)/\(configurations.count)), \(label)/\(seeds.count) \(step.dropFirst(label.count + 2))")
-                })
+                }, observe: observe))
             }
             panels.append(LotteryPanel(architecture: c.architecture, recipe: c.recipe, seeds: outcomes, arms: e.arms.map(\.name)))
         }

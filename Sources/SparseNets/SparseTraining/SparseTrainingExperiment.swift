@@ -76,17 +76,21 @@ public struct SparseTrainingExperiment: Sendable {
     public var data: PreparedData
     /// Training recipe.
     public var recipe: TrainingRecipe
+    /// θ₀ for every seed (a user's network read from a file), in place of the seed's random initialisation.
+    public var model: MaskedNetwork?
 
     /// An experiment.
-    public init(network: NetworkSpec, data: PreparedData, recipe: TrainingRecipe = .digits) {
+    public init(network: NetworkSpec, data: PreparedData, recipe: TrainingRecipe = .digits, model: MaskedNetwork? = nil) {
         self.network = network
         self.data = data
         self.recipe = recipe
+        self.model = model
     }
 
-    /// The dense initial network of `seed` (θ₀; the same stream as `PairedPruningExperiment`).
+    /// The dense initial network of `seed` (θ₀; the same stream as `PairedPruningExperiment`), or the model when there is one.
     public func initialNetwork(seed: UInt64) throws -> MaskedNetwork {
-        try network.build(inputSize: data.train.dimension, classCount: data.train.classCount, stream: RandomStream(seed: seed).split("init"))
+        if let model { return model }
+        return try network.build(inputSize: data.train.dimension, classCount: data.train.classCount, stream: RandomStream(seed: seed).split("init"))
     }
 
     /// The network's layer shapes.
