@@ -262,6 +262,9 @@ enum SweepPlanner {
         for a in rest {
             if recordless.contains(a) { throw InputError("with \(a), \(target.name) writes no record a sweep can collect") }
             if a == "--out" || a.hasPrefix("--out=") { throw InputError("--out belongs to the sweep: each run writes its record under <out>/runs/<run id>") }
+            if ["--save", "--save-masks"].contains(where: { a == $0 || a.hasPrefix("\($0)=") }) {
+                throw InputError("\(a.split(separator: "=").first ?? "") writes one file that every run would overwrite; a sweep collects records (save from a single run)")
+            }
             if a == "--json" || a == "--csv" { throw InputError("\(a) is an option of sweep itself (before --), not of the runs") }
         }
         let declared: [Parameter]

@@ -78,8 +78,7 @@ extension VerifyCommand {
 extension PruneCommand {
     /// The selected pruning scores' parameters (what `--set` takes).
     func sweepParameters() throws -> [Parameter] {
-        guard saveMasks == nil, save == nil else { throw InputError("--save and --save-masks write one file per run; a sweep collects records") }
-        return unique(try PruningCatalog.all.list(method.lowercased()).flatMap { $0.parameters })
+        unique(try PruningCatalog.all.list(method.lowercased()).flatMap { $0.parameters })
     }
 }
 

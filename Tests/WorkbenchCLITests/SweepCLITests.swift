@@ -178,7 +178,7 @@ enum SweepProcess {
         (["sparse-train", "--method", "rigl"], "alpha=2", "outside its domain"),
         (["lottery"], "bogus=1", "not a parameter of lottery"),
         (["bilevel", "--list-params"], "seed=1", "writes no record"),
-        (["prune", "--save", "x.safetensors"], "seed=1", "one file per run"),
+        (["prune", "--save", "x.safetensors"], "seed=1", "every run would overwrite"),
     ])
     func badKeysOfTheTrainingCommandsExitTwo(command: [String], grid: String, message: String) throws {
         let dir = try SweepProcess.temporary("badtargets")
