@@ -61,8 +61,8 @@ struct PruneCommand: ParsableCommand {
     @Option(help: "Sparsity (fraction removed) in [0, 1), or a comma-separated list.")
     var sparsity = "0.98"
 
-    @Option(help: "Network: mlp:W1,W2,… or cnn:C1,C2[,…][:nopool].")
-    var net = "mlp:300,100"
+    @Option(help: "Network: mlp:W1,W2,… or cnn:C1,C2[,…][:nopool] (default mlp:300,100; --model replaces it).")
+    var net: String?
 
     @Option(help: ArgumentHelp("Data split by the policy: digits, breast-cancer, a .csv / .libsvm file, or images.idx,labels.idx (default digits; exclusive with --train).", valueName: "data"))
     var data: String?
@@ -138,7 +138,8 @@ struct PruneCommand: ParsableCommand {
         let sparsities = try Self.parseSparsities(sparsity)
         let overrides = try Settings.parse(settings, flag: "--set")
         let (methods, scoreValues) = try PruningCatalog.scores(method, overrides: overrides)
-        let arch = try Architecture.parse(net)
+        if model.model != nil, net != nil { throw InputError("--model gives the network: it replaces --net") }
+        let arch = try Architecture.parse(net ?? "mlp:300,100")
         // Flag names are the declared parameter names, so "--" + the parameter's message names the flag.
         let recipeValues: ParameterValues, recipe: TrainingRecipe
         do {

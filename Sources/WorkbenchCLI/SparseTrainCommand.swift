@@ -76,8 +76,8 @@ struct SparseTrainCommand: ParsableCommand {
     @Option(name: .customLong("flops-reference"), help: ArgumentHelp("With --budget flops: the distribution whose inference FLOPs at --sparsity are matched (default uniform).", valueName: "dist"))
     var flopsReference: String?
 
-    @Option(help: "Network: mlp:W1,W2,…, cnn:C1,C2[,…][:nopool], cnn:8,16p,32p,64p (p = 2×2 pooling after that conv), or small-cnn.")
-    var net = "mlp:256,256"
+    @Option(help: "Network: mlp:W1,W2,…, cnn:C1,C2[,…][:nopool], cnn:8,16p,32p,64p (p = 2×2 pooling after that conv), or small-cnn (default mlp:256,256; --model replaces it).")
+    var net: String?
 
     @Option(help: ArgumentHelp("Data split by the policy: digits, breast-cancer, a .csv / .libsvm file, or images.idx,labels.idx (default digits; exclusive with --train).", valueName: "data"))
     var data: String?
@@ -133,7 +133,8 @@ struct SparseTrainCommand: ParsableCommand {
         var distNames = Set(type(of: distribution).parameters.map(\.name))
         if budget == .flops { distNames.formUnion(type(of: reference).parameters.map(\.name)) }
         let network: NetworkSpec
-        do { network = try NetworkSpec.parse(net) } catch { throw InputError("--net: \(error)") }
+        if model.model != nil, net != nil { throw InputError("--model gives the network: it replaces --net") }
+        do { network = try NetworkSpec.parse(net ?? "mlp:256,256") } catch { throw InputError("--net: \(error)") }
         var all = [String: ParameterValue]()
         var methods = [SparseMethod]()
         if showDistribution {

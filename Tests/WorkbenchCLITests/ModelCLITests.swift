@@ -42,6 +42,15 @@ import Testing
         #expect(text.stdout.hasPrefix("model: mlp 4-5-3 from w.safetensors (keys 0.weight,0.bias,2.weight,2.bias)\n"))
     }
 
+    /// --model gives the network, so a --net beside it is a contradiction, not something to ignore.
+    @Test func netBesideModelIsOneLineAndExitTwo() throws {
+        let (dir, _) = try Self.trainedModel()
+        for command in ["prune", "sparse-train", "lottery"] {
+            let r = try WorkbenchProcess.run([command, "--model", "w.safetensors", "--net", "mlp:5", "--train", "train.csv", "--validation", "val.csv"], in: dir)
+            #expect(r.status == 2 && r.errorLines.count == 1 && r.stderr.contains("replaces --net"), "\(command): \(r.stderr)")
+        }
+    }
+
     /// sparse-train and lottery take the same file; each writes one network with the metadata of the run.
     @Test func sparseTrainAndLotteryTakeTheModelAndSave() throws {
         let (dir, _) = try Self.trainedModel()
