@@ -37,8 +37,9 @@ import Testing
                 #expect((run.finalGradNormSq ?? 1) < 0.01, "\(name): ‖∇Φ‖² = \(run.finalGradNormSq ?? .nan)")
             }
             if name == BOME.name {
-                // A finding, not a tolerance: with sampled gradients BOME's barrier multiplier λ divides by the noisy ‖∇q‖²
-                // and it stalls about 0.5 from the stationary point (‖∇Φ‖² ≈ 0.15 even at 1.2M calls and T = 20).
+                // A finding, not a tolerance: BOME's mean update is biased under sampling noise (its barrier term projects
+                // ∇f on the noisy ∇q), so it stalls ≈ 0.5 away at 4·10⁵ and at 4·10⁶ calls while noise-free oracles
+                // converge (0.0012); measurements in BOME's doc comment and proofs/bilevel-solvers.md.
                 withKnownIssue("BOME does not reach AID-CG's stationary point under sampling noise", isIntermittent: true) { check() }
             } else {
                 check()
