@@ -89,5 +89,11 @@ import Testing
         // MRBO: 19 for the initial estimates, then 2 + 2·18 = 38 per step (same samples at both points).
         let mrbo = BilevelRunner.run(try SolverCatalog.make("mrbo", problem: problem), on: problem, budget: 2_000, stream: RandomStream(seed: 1))
         #expect(mrbo.counts.total == 19 + 38 * mrbo.iterations)
+        // STABLE: dense H and J from d_y = 10 HVPs and JVPs at the start (23 calls with the three gradients), then at the new
+        // and the old point on one sample: 4·10 + 3 = 43 per step.
+        let stable = BilevelRunner.run(try SolverCatalog.make("stable", problem: problem), on: problem, budget: 2_000, stream: RandomStream(seed: 1))
+        #expect(stable.counts.total == 43 * stable.iterations - 20)
+        #expect(stable.counts.hessianVector == 10 * (2 * stable.iterations - 1) && stable.counts.jacobianVector == stable.counts.hessianVector)
+        #expect(stable.counts.gradYG == stable.iterations && stable.counts.gradXF == stable.iterations && stable.counts.gradYF == stable.iterations)
     }
 }
