@@ -9,18 +9,26 @@ import Randomness
 /// samples, f an independent outer set. A_i = (S g_i)(S g_i)ᵀ with S = U diag(logspace √μ…√L) Uᵀ,
 /// B_i the same with a leading 0 in the spectrum, C_i = U_c D w_i w_iᵀ V_cᵀ with D = logspace(μ…L_cross).
 /// Matrices are stored densely, per sample, as benchopt stores them, so an oracle reads O(d²) numbers.
+/// The draws g_i are plain Gaussians as in benchopt's `gen_matrices`, so E[A_i] = S² has spectrum [μ, L] exactly
+/// and the mean over the n samples has it only up to sampling error (S⁻¹ĀS⁻¹ is a Wishart sample covariance,
+/// eigenvalues near [(1 − √(d/n))², (1 + √(d/n))²]); μ and L of the instance are the mean's actual extremes.
+/// As in benchopt, the instance is redrawn (up to 20 times) until Φ's Hessian is positive definite, and
+/// minibatches are contiguous blocks walked in epochs with the block order reshuffled after each
+/// (`walksReshuffledBlocks`; `CountingOracles` keeps the walk, one per batch size, the two sets paired by position).
 ///
-/// One deliberate difference: the draws g_i, h_i, w_i are whitened so that (1/n)Σ g_i g_iᵀ = I exactly;
-/// the mean A is then exactly S² (spectrum [μ, L]) instead of S² up to sampling error. As in benchopt,
-/// the instance is redrawn (up to 20 times) until Φ's Hessian is positive definite.
-/// Batches are contiguous blocks of the sample order at a uniformly drawn block-aligned start
-/// (benchopt walks the blocks and reshuffles each epoch; a stateless draw samples blocks with replacement).
+/// Remaining differences: our own random generator (the instance is benchopt's construction, not its numbers);
+/// float64 instead of float32; the solvers' default steps scale with tr(Ā), the mean per-sample ‖A_i‖
+/// that a batch-1 step meets, where benchopt's solvers take absolute steps (0.1) at batch 64; benchopt's
+/// samplers belong to each solver's use (inner, outer, Hessian), ours to each batch size (a Hessian draw of the
+/// gradient batch's size advances the same walk).
 public struct BenchoptQuadraticProblem: BilevelProblem {
     /// One set of samples (inner or outer) with its means.
     struct SampleSet: Sendable {
         let n: Int, dy: Int, dx: Int
         /// Per-sample A (dy×dy), B (dx×dx), C (dx×dy) row-major, and a (dy), b (dx).
         let a: [Double], b: [Double], c: [Double], la: [Double], lb: [Double]
+        /// The population square root S of E[A_i] = S² (spectrum of S²: logspace μ … L).
+        let sqrtA: Matrix
         /// Means over the samples.
         let meanA: Matrix, meanB: Matrix, meanC: Matrix, meanLA: [Double], meanLB: [Double]
     }
@@ -43,15 +51,17 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
     public let mu: Double, smoothness: Double, crossSmoothness: Double
     /// Draws needed until Φ's Hessian was positive definite.
     public let trials: Int
+    /// Extreme eigenvalues of the inner mean A (μ and L up to sampling error).
+    public let innerSpectrum: (Double, Double)
 
-    /// The samples of the inner (lower) level.
-    public var innerMatrices: (a: [Matrix], meanA: Matrix, meanB: Matrix) { Self.unpack(inner) }
-    /// The samples of the outer (upper) level.
-    public var outerMatrices: (a: [Matrix], meanA: Matrix, meanB: Matrix) { Self.unpack(outer) }
+    /// The samples of the inner (lower) level, their means and the population square root S (E[A_i] = S²).
+    public var innerMatrices: (a: [Matrix], meanA: Matrix, meanB: Matrix, sqrtA: Matrix) { Self.unpack(inner) }
+    /// The samples of the outer (upper) level, their means and the population square root S (E[A_i] = S²).
+    public var outerMatrices: (a: [Matrix], meanA: Matrix, meanB: Matrix, sqrtA: Matrix) { Self.unpack(outer) }
 
-    static func unpack(_ s: SampleSet) -> (a: [Matrix], meanA: Matrix, meanB: Matrix) {
+    static func unpack(_ s: SampleSet) -> (a: [Matrix], meanA: Matrix, meanB: Matrix, sqrtA: Matrix) {
         let d = s.dy
-        return ((0..<s.n).map { i in Matrix(rows: d, cols: d) { r, c in s.a[i * d * d + r * d + c] } }, s.meanA, s.meanB)
+        return ((0..<s.n).map { i in Matrix(rows: d, cols: d) { r, c in s.a[i * d * d + r * d + c] } }, s.meanA, s.meanB, s.sqrtA)
     }
 
     /// An instance with `dimension` for both x and y, `samples` inner and outer samples.
@@ -80,37 +90,16 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
         initialX = [Double](repeating: -2, count: d)
         initialY = [Double](repeating: 0, count: d)
         self.mu = mu; self.smoothness = smoothness; self.crossSmoothness = crossSmoothness
-        lowerStrongConvexity = mu
-        // Per-sample ‖A_i‖ = ‖S g_i‖², whose mean is tr(S²) exactly (whitened draws): the step scale a batch-1 step meets.
+        do {
+            let e = try SymmetricEigen(i.meanA).values
+            innerSpectrum = (e.first ?? .nan, e.last ?? .nan)
+        } catch { throw .lapack(error, "benchopt-quadratic: spectrum of the mean A") }
+        // The mean A's smallest eigenvalue: μ up to the sampling error of the n draws.
+        lowerStrongConvexity = innerSpectrum.0
+        // Per-sample ‖A_i‖ = ‖S g_i‖² = tr(A_i), whose mean is tr(Ā): the step scale a batch-1 step meets.
         var tr = 0.0
         for k in 0..<d { tr += i.meanA[k, k] }
         lowerSmoothness = tr
-    }
-
-    /// (1/n)-whitened Gaussian draws: an n×d matrix G with GᵀG/n = I, rows contiguous.
-    static func whitened(_ n: Int, _ d: Int, _ s: RandomStream) throws(BilevelError) -> [Double] {
-        var g = s.gaussianVector(n * d)
-        guard n >= d else { return g }
-        var cov = Matrix(rows: d, cols: d)
-        for r in 0..<n { for p in 0..<d { for q in 0...p { cov[p, q] += g[r * d + p] * g[r * d + q] / Double(n) } } }
-        for p in 0..<d { for q in 0..<p { cov[q, p] = cov[p, q] } }
-        let e: SymmetricEigen
-        do { e = try SymmetricEigen(cov) } catch { throw .lapack(error, "benchopt-quadratic: whitening") }
-        let w = Matrix(rows: d, cols: d) { p, q in
-            var acc = 0.0
-            for k in 0..<d { acc += e.vectors[p, k] * e.vectors[q, k] / e.values[k].squareRoot() }
-            return acc
-        }
-        var row = [Double](repeating: 0, count: d)
-        for r in 0..<n {
-            for q in 0..<d {
-                var acc = 0.0
-                for p in 0..<d { acc += g[r * d + p] * w[p, q] }
-                row[q] = acc
-            }
-            for q in 0..<d { g[r * d + q] = row[q] }
-        }
-        return g
     }
 
     static func orthogonal(_ n: Int, _ s: RandomStream) throws(BilevelError) -> Matrix {
@@ -132,7 +121,7 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
         let sb = symmetric(try orthogonal(dx, s.split("UB")), [0] + Vector.logspace(log10(mu) / 2, log10(l) / 2, count: dx - 1))
         let uc = try orthogonal(dx, s.split("UC")), vc = try orthogonal(dy, s.split("VC"))
         let dc = Vector.logspace(log10(mu), log10(lc), count: min(dx, dy))
-        let ga = try whitened(n, dy, s.split("gA")), gb = try whitened(n, dx, s.split("gB")), gc = try whitened(n, dy, s.split("gC"))
+        let ga = s.split("gA").gaussianVector(n * dy), gb = s.split("gB").gaussianVector(n * dx), gc = s.split("gC").gaussianVector(n * dy)
         var a = [Double](repeating: 0, count: n * dy * dy), b = [Double](repeating: 0, count: n * dx * dx), c = [Double](repeating: 0, count: n * dx * dy)
         var u = [Double](repeating: 0, count: dy), v = [Double](repeating: 0, count: dx), w = [Double](repeating: 0, count: dy)
         for i in 0..<n {
@@ -160,7 +149,7 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
             for i in 0..<n { for p in 0..<r { out[p] += m[i * r + p] / Double(n) } }
             return out
         }
-        return SampleSet(n: n, dy: dy, dx: dx, a: a, b: b, c: c, la: la, lb: lb,
+        return SampleSet(n: n, dy: dy, dx: dx, a: a, b: b, c: c, la: la, lb: lb, sqrtA: sa,
                          meanA: mean(a, dy, dy), meanB: mean(b, dx, dx), meanC: mean(c, dx, dy),
                          meanLA: meanVector(la, dy), meanLB: meanVector(lb, dx))
     }
@@ -182,13 +171,17 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
         let f = { (x: Double) in String(format: "%.3g", x) }
         return [
             ("dimensions", "x ∈ R^\(xDimension), y ∈ R^\(yDimension); \(lowerSampleCount ?? 0) inner and \(upperSampleCount ?? 0) outer samples, dense rank-1 matrices"),
-            ("spectra", "mean A and B in [\(f(mu)), \(f(smoothness))] (B with a leading 0), C singular values logspace(\(f(mu)) … \(f(crossSmoothness)))"),
+            ("spectra", "E[A_i], E[B_i] in [\(f(mu)), \(f(smoothness))] (B with a leading 0); inner mean A in [\(f(innerSpectrum.0)), \(f(innerSpectrum.1))]; E[C_i] singular values logspace(\(f(mu)) … \(f(crossSmoothness)))"),
             ("Φ Hessian", "eigenvalues in [\(f(valueHessianRange.0)), \(f(valueHessianRange.1))] after \(trials) draw(s)"),
-            ("step scale L", "tr(mean A) = \(f(lowerSmoothness)) (mean per-sample ‖A_i‖; μ = \(f(mu)))"),
+            ("step scale L", "tr(mean A) = \(f(lowerSmoothness)) (mean per-sample ‖A_i‖; μ = \(f(lowerStrongConvexity)), the mean's smallest eigenvalue)"),
         ]
     }
 
-    /// A contiguous block of `size` samples starting at a multiple of `size` (wrapping), for each level.
+    /// Batches walk reshuffled blocks (through `CountingOracles`), as benchopt's sampler does.
+    public var walksReshuffledBlocks: Bool { true }
+
+    /// One block of `size` samples at a uniformly drawn block-aligned start (wrapping), for each level: the stateless
+    /// draw for callers outside a run; solvers draw through `CountingOracles`, which walks reshuffled epochs.
     public func drawBatch(size: Int, stream: RandomStream) -> Minibatch {
         func block(_ n: Int) -> [Int] {
             let blocks = max(1, n / max(size, 1))

@@ -47,6 +47,9 @@ public protocol BilevelProblem: Sendable {
     func drawBatch(size: Int, stream: RandomStream) -> Minibatch
     /// `size` fresh samples for Hessian-vector products only.
     func drawHessianBatch(size: Int, stream: RandomStream) -> Minibatch
+    /// Whether minibatches are contiguous blocks of the sample order walked in epochs, the block order reshuffled
+    /// after each (benchopt's sampler); `CountingOracles` keeps that per-run state and `drawBatch` is not called.
+    var walksReshuffledBlocks: Bool { get }
     /// ∇_y g(x, y) averaged over `batch`.
     func gradYG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double])
     /// ∇ₓ f(x, y) averaged over `batch`.
@@ -91,6 +94,8 @@ extension BilevelProblem {
     public func upperValue(_ x: [Double], _ y: [Double], _ batch: Minibatch) -> Double { upperObjective(x, y) }
 
     public func drawHessianBatch(size: Int, stream: RandomStream) -> Minibatch { drawBatch(size: size, stream: stream) }
+
+    public var walksReshuffledBlocks: Bool { false }
 
     /// The full-population batch (exact oracles).
     public var fullBatch: Minibatch { Minibatch(size: 1, isFull: true) }

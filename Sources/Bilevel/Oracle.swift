@@ -186,9 +186,58 @@ public final class CountingOracles {
         return problem.upperValue(x, y, batch)
     }
 
-    /// A fresh minibatch of `size` samples.
-    public func draw(_ size: Int, _ stream: RandomStream) -> Minibatch { problem.drawBatch(size: size, stream: stream) }
+    /// The block walkers of this run, one per batch size and set size.
+    private var walkers: [SIMD2<Int>: BlockWalker] = [:]
+
+    /// The next block of `size` samples of a set of `n`, from the walker for that batch size and set size.
+    private func nextBlock(_ size: Int, of n: Int, _ stream: RandomStream) -> [Int] {
+        let key = SIMD2(size, n)
+        if walkers[key] == nil { walkers[key] = BlockWalker(samples: n, size: size) }
+        return walkers[key]!.next(stream)
+    }
+
+    /// A fresh minibatch of `size` samples (the next block when the problem walks reshuffled blocks).
+    ///
+    /// Lower and upper sets of equal size share one walk: their samples are independent, so pairing blocks by
+    /// position has the same distribution as benchopt's two independent walks, and both halves of a batch have
+    /// the same number of samples, which is what a call on it costs.
+    public func draw(_ size: Int, _ stream: RandomStream) -> Minibatch {
+        guard problem.walksReshuffledBlocks, let n = problem.lowerSampleCount else { return problem.drawBatch(size: size, stream: stream) }
+        let lower = nextBlock(size, of: n, stream)
+        guard let m = problem.upperSampleCount, m != n else { return Minibatch(size: lower.count, lower: lower, upper: lower) }
+        // Sets of different sizes: the upper walk is its own, with blocks of the lower block's length.
+        return Minibatch(size: lower.count, lower: lower, upper: nextBlock(lower.count, of: m, stream))
+    }
 
     /// A fresh minibatch valid for Hessian-vector products only (cheaper to draw on synthetic problems).
-    public func drawHessian(_ size: Int, _ stream: RandomStream) -> Minibatch { problem.drawHessianBatch(size: size, stream: stream) }
+    public func drawHessian(_ size: Int, _ stream: RandomStream) -> Minibatch {
+        guard problem.walksReshuffledBlocks, let n = problem.lowerSampleCount else { return problem.drawHessianBatch(size: size, stream: stream) }
+        let lower = nextBlock(size, of: n, stream)
+        return Minibatch(size: lower.count, lower: lower, upper: [])
+    }
+}
+
+/// benchopt's minibatch sampler: the samples split into ⌈n/B⌉ contiguous blocks (the last one shorter when B does
+/// not divide n), visited in order in the first epoch and in a fresh random order in every later one.
+struct BlockWalker {
+    let samples: Int, size: Int
+    private var order: [Int]
+    private var position = 0
+
+    init(samples: Int, size: Int) {
+        self.samples = samples
+        self.size = max(1, size)
+        order = Array(0..<max(1, (samples + self.size - 1) / self.size))
+    }
+
+    /// The sample indices of the next block; reshuffles the block order with `stream` when an epoch ends.
+    mutating func next(_ stream: RandomStream) -> [Int] {
+        let block = order[position]
+        position += 1
+        if position == order.count {
+            stream.shuffle(&order)
+            position = 0
+        }
+        return Array((block * size)..<min(samples, (block + 1) * size))
+    }
 }

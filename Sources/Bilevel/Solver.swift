@@ -13,6 +13,8 @@ public enum ProblemRule: Sendable, Equatable {
     case xStep(Double)
     /// min(c, n), with n the training rows (c on an infinite population): a batch no larger than the data.
     case cappedBySamples(Int)
+    /// c·μ, with μ the problem's bound on the lower level's strong convexity (an eigenvalue floor).
+    case strongConvexity(Double)
 
     /// The rule in words, as `--list-params` shows it.
     public var text: String {
@@ -20,6 +22,7 @@ public enum ProblemRule: Sendable, Equatable {
         case .overSmoothness(let c): return "\(ParameterValue.real(c))/L"
         case .xStep(let c): return "\(ParameterValue.real(c))·s"
         case .cappedBySamples(let c): return "min(\(c), n)"
+        case .strongConvexity(let c): return "\(ParameterValue.real(c))·μ"
         }
     }
 
@@ -29,6 +32,7 @@ public enum ProblemRule: Sendable, Equatable {
         case .overSmoothness(let c): return .real(c / problem.lowerSmoothness)
         case .xStep(let c): return .real(c * problem.upperStepScale)
         case .cappedBySamples(let c): return .int(min(c, problem.lowerSampleCount ?? c))
+        case .strongConvexity(let c): return .real(c * problem.lowerStrongConvexity)
         }
     }
 }
@@ -203,7 +207,7 @@ public enum SolverCatalog {
     /// Every solver, in the order `--algo all` runs them.
     public static let all = Catalogue<any BilevelSolver.Type>(kind: "solver", [
         StocBiO.self, BSA.self, TTSA.self, MRBO.self, VRBO.self, SOBA.self, SABA.self, AIDCG.self,
-        SUSTAIN.self, MSTSA.self, AmIGO.self, FSLA.self, SRBA.self, F2SA.self, BOME.self, PZOBO.self,
+        SUSTAIN.self, MSTSA.self, STABLE.self, AmIGO.self, FSLA.self, SRBA.self, F2SA.self, BOME.self, PZOBO.self,
         ITD.self, AIDFP.self, HOAG.self, GDImplicit.self, RandomSearch.self,
     ]) { $0.name }
 

@@ -130,7 +130,7 @@ struct BilevelCommand: ParsableCommand {
         text += "problem \(problemType.name) — \(problemType.summary)\n"
         text += problemType.parameters.isEmpty ? "(no parameters)\n" : table(problemType.parameters)
         let scales = ProblemCatalog.all.entries.map { "\(NumberFormat.compact($0.upperStepScale)) on \($0.name)" }.joined(separator: ", ")
-        text += "\nderived defaults: L = the problem's bound on the lower level's smoothness ‖∇²_y g‖ at the start, "
+        text += "\nderived defaults: L = the problem's bound on the lower level's smoothness ‖∇²_y g‖ at the start, μ = its strong-convexity bound, "
             + "s = its x-step scale (\(scales)), n = its training rows; the values in force are in the record's parameters.\n"
         return text
     }

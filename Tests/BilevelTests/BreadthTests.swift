@@ -10,18 +10,29 @@ import Testing
         try BenchoptQuadraticProblem(dimension: d, stream: RandomStream(seed: 2442))
     }
 
-    @Test("benchopt-quadratic at d = 10: mean A and B spectra in [μ, L], every A_i rank 1, Φ and ∇Φ against finite differences")
+    @Test("benchopt-quadratic at d = 10: E[A_i] spectrum [μ, L], the mean's within sampling error of it, every A_i rank 1, Φ and ∇Φ against finite differences")
     func benchoptConstruction() throws {
         let p = try Self.benchopt()
         let inner = p.innerMatrices, outer = p.outerMatrices
+        // Marchenko–Pastur edges of a d = 10, n = 1024 Gaussian sample covariance; its extreme eigenvalues fluctuate
+        // around them by O(n^{-2/3}) ≈ 0.01, so 0.05 is five such widths.
+        let r = (10.0 / 1024).squareRoot(), lo = (1 - r) * (1 - r) - 0.05, hi = (1 + r) * (1 + r) + 0.05
         for (label, set) in [("inner", inner), ("outer", outer)] {
+            // The population: E[A_i] = S² has spectrum logspace(μ … L), ends exact.
+            let pop = try SymmetricEigen(try set.sqrtA.multiplied(by: set.sqrtA)).values
+            #expect(abs(pop.first! - 0.1) < 1e-9 && abs(pop.last! - 1) < 1e-9, "\(label) E[A_i] spectrum \(pop)")
+            // The mean over the draws: S⁻¹ĀS⁻¹ is the sample covariance of the g_i, plain Gaussians as in benchopt.
+            let sInv = try inverse(set.sqrtA)
+            let w = try SymmetricEigen(try sInv.multiplied(by: try set.meanA.multiplied(by: sInv))).values
+            #expect(w.first! > lo && w.last! < hi, "\(label) S⁻¹ĀS⁻¹ spectrum \(w) outside [\(lo), \(hi)]")
+            #expect(w.last! - w.first! > 0.1, "the draws look whitened (S⁻¹ĀS⁻¹ ≈ I), which benchopt does not do")
+            // Ā = S W S lies in [μ·λ_min(W), L·λ_max(W)] (Ostrowski).
             let a = try SymmetricEigen(set.meanA).values
-            #expect(a.first! >= 0.1 * (1 - 1e-9) && a.last! <= 1 * (1 + 1e-9), "\(label) mean A spectrum \(a)")
-            #expect(abs(a.first! - 0.1) < 1e-9 && abs(a.last! - 1) < 1e-9)
-            // B has benchopt's leading 0; the rest of its spectrum lies in [μ, L].
+            #expect(a.first! >= 0.1 * w.first! * (1 - 1e-9) && a.last! <= 1 * w.last! * (1 + 1e-9), "\(label) mean A spectrum \(a)")
+            // B has benchopt's leading 0 (S_B is singular); the rest lies in [μ·lo, L·hi] by interlacing.
             let b = try SymmetricEigen(set.meanB).values
             #expect(abs(b[0]) < 1e-9, "\(label) B's leading eigenvalue \(b[0])")
-            #expect(b.dropFirst().allSatisfy { $0 >= 0.1 * (1 - 1e-9) && $0 <= 1 + 1e-9 }, "\(label) mean B spectrum \(b)")
+            #expect(b.dropFirst().allSatisfy { $0 >= 0.1 * lo && $0 <= hi }, "\(label) mean B spectrum \(b)")
             #expect(set.a.count == 1024)
             for ai in set.a {
                 let e = try SymmetricEigen(ai).values
@@ -29,6 +40,11 @@ import Testing
                 #expect(top > 0 && e.dropLast().allSatisfy { abs($0) <= 1e-10 * top }, "A_i is not rank 1: \(e)")
             }
         }
+        // μ and L of the instance are the inner mean's actual smallest eigenvalue and the mean per-sample ‖A_i‖ = tr(Ā).
+        let innerSpectrum = try SymmetricEigen(inner.meanA).values
+        #expect(abs(p.lowerStrongConvexity - innerSpectrum.first!) < 1e-12)
+        let norms = inner.a.map { (try? SymmetricEigen($0).values.last!) ?? .nan }
+        #expect(abs(p.lowerSmoothness - norms.reduce(0, +) / Double(norms.count)) < 1e-9 * p.lowerSmoothness)
         // ∇Φ against central differences of Φ at a random point; y* against ∇_y g = 0.
         let s = RandomStream(seed: 3)
         let x = s.gaussianVector(10)
@@ -69,6 +85,33 @@ import Testing
             fdx[i] = (p.lowerObjective(xp, y) - p.lowerObjective(xm, y)) / (2 * h)
         }
         #expect(Fixtures.relativeError(gx, fdx) < 1e-6)
+    }
+
+    @Test("benchopt-quadratic batches are contiguous blocks, every sample once per epoch, the block order reshuffled after each")
+    func benchoptEpochs() throws {
+        let p = try Self.benchopt()
+        let oracles = CountingOracles(p)
+        let stream = RandomStream(seed: 9)
+        // 1024 samples in blocks of 100: ten blocks of 100 and one of 24 per epoch.
+        var orders = [[Int]]()
+        for _ in 0..<3 {
+            var seen = Set<Int>(), order = [Int]()
+            for _ in 0..<11 {
+                let batch = oracles.draw(100, stream)
+                #expect(batch.size == batch.lower.count && batch.lower == batch.upper)
+                #expect(batch.lower == Array(batch.lower[0]..<(batch.lower[0] + batch.lower.count)), "not contiguous: \(batch.lower.prefix(3))…")
+                #expect(batch.lower[0] % 100 == 0 && (batch.lower.count == 100 || batch.lower == Array(1000..<1024)))
+                seen.formUnion(batch.lower)
+                order.append(batch.lower[0] / 100)
+            }
+            #expect(seen == Set(0..<1024), "an epoch must visit every sample once")
+            orders.append(order)
+        }
+        #expect(orders[0] == Array(0..<11), "the first epoch walks the blocks in order, as benchopt's sampler does")
+        #expect(orders[1] != orders[0] && orders[2] != orders[1], "later epochs reshuffle the block order: \(orders)")
+        // Hessian draws walk the lower set only; a batch size has one walk, whichever draw advances it.
+        let h = oracles.drawHessian(64, stream), g = oracles.draw(64, stream)
+        #expect(h.lower == Array(0..<64) && h.upper.isEmpty && g.lower == Array(64..<128))
     }
 
     @Test("ITD's hypergradient is the gradient of its own unrolled objective f(x, y_T(x)) to 1e-6", arguments: ["quadratic", "logreg-l2", "benchopt-quadratic"])

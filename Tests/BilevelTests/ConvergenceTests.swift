@@ -37,8 +37,9 @@ import Testing
                 #expect((run.finalGradNormSq ?? 1) < 0.01, "\(name): ‖∇Φ‖² = \(run.finalGradNormSq ?? .nan)")
             }
             if name == BOME.name {
-                // A finding, not a tolerance: with sampled gradients BOME's barrier multiplier λ divides by the noisy ‖∇q‖²
-                // and it stalls about 0.5 from the stationary point (‖∇Φ‖² ≈ 0.15 even at 1.2M calls and T = 20).
+                // A finding, not a tolerance: BOME's mean update is biased under sampling noise (its barrier term projects
+                // ∇f on the noisy ∇q), so it stalls ≈ 0.5 away at 4·10⁵ and at 4·10⁶ calls while noise-free oracles
+                // converge (0.0012); measurements in BOME's doc comment and proofs/bilevel-solvers.md.
                 withKnownIssue("BOME does not reach AID-CG's stationary point under sampling noise", isIntermittent: true) { check() }
             } else {
                 check()
@@ -88,5 +89,11 @@ import Testing
         // MRBO: 19 for the initial estimates, then 2 + 2·18 = 38 per step (same samples at both points).
         let mrbo = BilevelRunner.run(try SolverCatalog.make("mrbo", problem: problem), on: problem, budget: 2_000, stream: RandomStream(seed: 1))
         #expect(mrbo.counts.total == 19 + 38 * mrbo.iterations)
+        // STABLE: dense H and J from d_y = 10 HVPs and JVPs at the start (23 calls with the three gradients), then at the new
+        // and the old point on one sample: 4·10 + 3 = 43 per step.
+        let stable = BilevelRunner.run(try SolverCatalog.make("stable", problem: problem), on: problem, budget: 2_000, stream: RandomStream(seed: 1))
+        #expect(stable.counts.total == 43 * stable.iterations - 20)
+        #expect(stable.counts.hessianVector == 10 * (2 * stable.iterations - 1) && stable.counts.jacobianVector == stable.counts.hessianVector)
+        #expect(stable.counts.gradYG == stable.iterations && stable.counts.gradXF == stable.iterations && stable.counts.gradYF == stable.iterations)
     }
 }
