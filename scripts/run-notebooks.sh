@@ -45,6 +45,10 @@ elif [ $status -ne 0 ]; then echo "notebooks: workbench verify all failed with s
 "$BIN" sparse-train --method static,set,rigl,snfs,gmp --sparsity 0.9,0.98 --dist er --set delta-t=20 \
     --seeds 2 --epochs 4 --json --quiet --out "$RESULTS" >"$RESULTS/sparse-train.json" \
     || { echo "notebooks: workbench sparse-train failed" >&2; exit 1; }
+# What --save/--save-masks write must read back in Python with the reference package (#15); kept out of
+# $RESULTS so the notebooks' globs never see its records.
+"$VENV/bin/python" scripts/check-safetensors.py --bin "$BIN" --folder "$OUT/safetensors" \
+    || { echo "notebooks: scripts/check-safetensors.py failed" >&2; exit 1; }
 echo "notebooks: records written to $RESULTS in $(( $(date +%s) - start )) s"
 
 # The kernels warn on stderr that they talk over local TCP; that line says nothing about the notebooks.
