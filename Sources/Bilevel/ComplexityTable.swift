@@ -70,6 +70,10 @@ public struct ComplexityTable: Sendable, Encodable {
     public var rows: [ComplexityRow]
     /// Divergences of the runs (the command exits 1 on any).
     public var divergences: [Divergence]
+    /// The `--set` values in force (absent when none was given).
+    public var settings: [String: String]?
+    /// Each problem's parameter values as built (its dimension, spectrum bounds, …), by problem name.
+    public var problemParameters: [String: ParameterValues]
 
     /// The problems the table runs on: the synthetic quadratic and benchopt's.
     public static let problems: [any BilevelProblemType.Type] = [QuadraticProblem.self, BenchoptQuadraticProblem.self]
@@ -82,15 +86,24 @@ public struct ComplexityTable: Sendable, Encodable {
     }
 
     /// Runs Protocol A (`budget` calls, window [budget·5.6e-3, budget·0.56]) with `seeds` seeds for every solver on every problem.
+    ///
+    /// - Parameter overrides: `--set` values, each applied to the problems and solvers that declare it (e.g. `dim=100`);
+    ///   a key that none of them declares is bad input.
     public static func run(solvers: [any BilevelSolver.Type], problems: [any BilevelProblemType.Type], seeds: Int, budget: Int, seed: UInt64,
-                           progress: ProgressReporter = .silent) throws(BilevelError) -> ComplexityTable {
+                           overrides: [String: String] = [:], progress: ProgressReporter = .silent) throws(BilevelError) -> ComplexityTable {
+        let declared = Set(solvers.flatMap { t in t.parameters.map { $0.name } } + problems.flatMap { t in t.parameters.map { $0.name } })
+        if let unknown = overrides.keys.sorted().first(where: { !declared.contains($0) }) {
+            throw .invalidOption("--set \(unknown): no selected solver and neither problem (\(problems.map { $0.name }.joined(separator: ", "))) declares it")
+        }
         try requireAtLeast(seeds, 2, "seeds (a t-interval needs two)")
         try requireAtLeast(budget, 1000, "complexity budget")
         let protocolA = ProtocolA(budget: budget, window: (Double(budget) * 5.6e-3, Double(budget) * 0.56), points: 40)
         let master = RandomStream(seed: seed)
-        var rows = [ComplexityRow](), divergences = [Divergence]()
+        var rows = [ComplexityRow](), divergences = [Divergence](), problemParameters = [String: ParameterValues]()
         for problemType in problems {
-            let problem = try problemType.build(stream: master.split("instance").split(problemType.name)).problem
+            let instance = try problemType.build(overrides, stream: master.split("instance").split(problemType.name), ignoreUnknown: true)
+            let problem = instance.problem
+            problemParameters[problemType.name] = instance.parameters
             for t in solvers {
                 let proved = t.proved
                 guard t.supports(problem) else {
@@ -98,7 +111,7 @@ public struct ComplexityTable: Sendable, Encodable {
                                               exponent: nil, exponentLower: nil, exponentUpper: nil, flag: "not run", note: t.unsupportedReason(problem), calls: [], halfWindow: [], parameters: nil))
                     continue
                 }
-                let solver = try t.make(problem: problem)
+                let solver = try t.make(overrides, problem: problem, ignoreUnknown: true)
                 var slopes = [Double](), first: (calls: [Double], halfWindow: [Double])? = nil
                 var diverged: Divergence? = nil
                 for s in 0..<seeds {
@@ -132,6 +145,6 @@ public struct ComplexityTable: Sendable, Encodable {
         }
         progress.finish()
         return ComplexityTable(seed: seed, seeds: seeds, budget: budget, window: [protocolA.window.0, protocolA.window.1], rows: rows,
-                               divergences: divergences)
+                               divergences: divergences, settings: overrides.isEmpty ? nil : overrides, problemParameters: problemParameters)
     }
 }

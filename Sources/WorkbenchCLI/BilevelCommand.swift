@@ -37,7 +37,7 @@ struct BilevelCommand: ParsableCommand {
     @Option(help: "Problem: \(ProblemCatalog.all.names.joined(separator: ", ")) (default quadratic).")
     var problem: String?
 
-    @Flag(help: "Print the complexity table: Protocol A for every selected solver on quadratic and benchopt-quadratic, the measured ε-exponent with its interval beside the proved one.")
+    @Flag(help: "Print the complexity table: Protocol A for every selected solver on quadratic and benchopt-quadratic, the measured ε-exponent with its interval beside the proved one (--set applies to every solver and problem that declares the key, e.g. dim=100).")
     var complexity = false
 
     @Option(help: "Seeds per solver and problem for --complexity (default 3).")
@@ -72,9 +72,9 @@ struct BilevelCommand: ParsableCommand {
     func validate() throws {
         if complexity {
             let runOnly = [("--problem", problem != nil), ("--data", data != nil), ("--train", train != nil), ("--validation", validation != nil),
-                           ("--set", !settings.isEmpty), ("--target-eps", targetEps != nil), ("--list-params", listParams)]
+                           ("--target-eps", targetEps != nil), ("--list-params", listParams)]
             if let (flag, _) = runOnly.first(where: { $0.1 }) {
-                throw ValidationError("--complexity runs every selected solver with its defaults on \(ComplexityTable.problems.map { $0.name }.joined(separator: " and ")); it takes no \(flag)")
+                throw ValidationError("--complexity runs every selected solver with its defaults (and any --set) on \(ComplexityTable.problems.map { $0.name }.joined(separator: " and ")); it takes no \(flag)")
             }
             if let s = seeds, s < 2 || s > 100 { throw ValidationError("--seeds must be in 2...100, got \(s)") }
             if let b = budget, b < 1000 { throw ValidationError("--budget for --complexity must be at least 1000, got \(b)") }
@@ -100,7 +100,8 @@ struct BilevelCommand: ParsableCommand {
     func run() throws {
         if complexity {
             let table = try ComplexityTable.run(solvers: try SolverCatalog.all.list(algo ?? "all"), problems: ComplexityTable.problems,
-                                                seeds: seeds ?? 3, budget: budget ?? 1_000_000, seed: common.seed, progress: common.progress)
+                                                seeds: seeds ?? 3, budget: budget ?? 1_000_000, seed: common.seed,
+                                                overrides: try Settings.parse(settings, flag: "--set"), progress: common.progress)
             try common.emit(table, command: "bilevel", divergences: table.divergences) { ComplexityReport.render(table, style: common.plotStyle) }
             return
         }

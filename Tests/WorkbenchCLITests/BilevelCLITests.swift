@@ -30,7 +30,8 @@ import Testing
             ["bilevel", "--problem", "benchopt-quadratic", "--set", "mu-g=2"],
             ["bilevel", "--seeds", "3"],
             ["bilevel", "--complexity", "--problem", "quadratic"],
-            ["bilevel", "--complexity", "--set", "alpha=0.1"],
+            ["bilevel", "--complexity", "--set", "no-such-key=1"],
+            ["bilevel", "--complexity", "--set", "dim=0"],
             ["bilevel", "--complexity", "--seeds", "1"],
         ]
         for args in cases {
@@ -38,6 +39,17 @@ import Testing
             #expect(r.status == 2, "\(args): status \(r.status) \(r.stderr)")
             #expect(r.errorLines.count == 1, "\(args): \(r.stderr)")
         }
+    }
+
+    /// --set reaches the problems of the table (benchopt-quadratic at d = 20 here) and is kept in the record.
+    @Test func complexityTableTakesSetForItsProblems() throws {
+        let r = try WorkbenchProcess.run(["bilevel", "--complexity", "--algo", "soba", "--budget", "2000", "--seeds", "2", "--set", "dim=20", "--json", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect((record["settings"] as? [String: String]) == ["dim": "20"])
+        let problems = try #require(record["problemParameters"] as? [String: [String: Any]])
+        #expect(problems["benchopt-quadratic"]?["dim"] as? Int == 20)
+        #expect(problems["quadratic"]?["dim"] as? Int == 20)
     }
 
     @Test func complexityTablePrintsMeasuredBesideProvedAndWritesOneRecord() throws {
