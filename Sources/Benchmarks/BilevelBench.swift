@@ -24,3 +24,54 @@ func bilevelBenchmarks() {
         print(line)
     }
 }
+
+/// One solver's throughput on benchopt-quadratic in this run.
+struct BenchoptRate {
+    let solver: String
+    let dimension: Int
+    /// Million oracle calls per second.
+    let millionCallsPerSecond: Double
+    let callsPerIteration: Double
+    /// The settings it ran with, as `key=value` pairs.
+    let settings: String
+}
+
+/// The benchmark's settings (benchmark_bilevel config, ../shared/spec/bilevel-solvers.md), in the workbench's parameter names.
+///
+/// Batch 64, Q = 10, T = 10 where the solver declares the key. Step sizes stay the workbench's: they change
+/// no call count, and the throughput is all this table compares. SABA here has no batch parameter (batch 1).
+let benchoptSettings: [(solver: String, set: [String: String])] = [
+    ("soba", ["batch": "64"]),
+    ("stocbio", ["batch": "64", "hessian-batch": "64", "T": "10", "Q": "10"]),
+    ("mrbo", ["batch": "64", "hessian-batch": "64", "Q": "10"]),
+    ("vrbo", ["S2": "64", "m": "10", "Q": "10"]),
+    ("saba", [:]),
+]
+
+/// Oracle calls per second of SOBA, StocBiO, MRBO, VRBO and SABA on benchopt-quadratic at d = 10 and d = 100.
+func benchoptQuadraticBenchmarks() -> [BenchoptRate] {
+    print("\n== bilevel: benchopt-quadratic (n_inner = n_outer = 1024), the solvers benchopt's figures cover, benchmark settings")
+    var out = [BenchoptRate]()
+    for (d, budget) in [(10, 3_000_000), (100, 150_000)] {
+        guard let instance = try? ProblemCatalog.build("benchopt-quadratic", set: ["dim": String(d)], stream: RandomStream(seed: 2442)) else {
+            print("  d = \(d): could not build the instance")
+            continue
+        }
+        for (name, set) in benchoptSettings {
+            guard let solver = try? SolverCatalog.make(name, set: set, problem: instance.problem) else {
+                print("  d = \(d) \(name): refused its settings")
+                continue
+            }
+            let t = BilevelRunner.run(solver, on: instance.problem, budget: budget, stream: RandomStream(seed: 3),
+                                      policy: .logSpaced(perDecade: 1), exactFinal: false)
+            let calls = Double(t.counts.total)
+            let settings = set.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            let rate = BenchoptRate(solver: name, dimension: d, millionCallsPerSecond: calls / max(t.seconds, 1e-9) / 1e6,
+                                    callsPerIteration: calls / Double(max(t.iterations, 1)), settings: settings.isEmpty ? "batch 1 (no batch parameter here)" : settings)
+            out.append(rate)
+            print(String(format: "  d = %3d  ", d) + name.padding(toLength: 8, withPad: " ", startingAt: 0)
+                  + String(format: " %8.3f M calls/s  %8.0f calls per outer iteration  ", rate.millionCallsPerSecond, rate.callsPerIteration) + rate.settings)
+        }
+    }
+    return out
+}

@@ -3,14 +3,30 @@ import GreedySelection
 import LinearAlgebra
 import Randomness
 
+/// Steps per second of one selector with the Gram cache (the default) and without it (one gemv Φᵀe per step).
+struct GreedyRate {
+    let cached: Double
+    let uncached: Double
+    /// Distinct neurons picked in the run: each first pick costs one pass over Φ even with the cache.
+    let distinct: Int
+}
+
+/// The greedy section's figures: per-selector rates and the bare gemv Φᵀe, the uncached floor.
+struct GreedyFigures {
+    var rates: [String: GreedyRate] = [:]
+    var gemvPerSecond = Double.nan
+}
+
 /// Selection steps per second on N = 10⁴ neurons, M = 10³ inputs, and the memory bandwidth of the per-step gemv Φᵀe.
-func greedyBenchmarks() {
+///
+/// Returns the rates by selector name, for the comparison with bench/greedy.py.
+func greedyBenchmarks() -> GreedyFigures {
     print("\n== greedy selection: N = 10⁴ neurons, M = 10³ inputs (80 MB atom matrix), 200 steps per method")
     let m = 1000, n = 10_000, steps = 200
     let stream = RandomStream(seed: 7)
     guard let problem = try? GreedyInstance(dimension: 3, inputs: m, width: n, activation: .tanh, heldOutInputs: 0).build(stream: stream) else {
         print("  (could not build the instance)")
-        return
+        return GreedyFigures()
     }
     // Bare gemv: the floor every method pays once per step.
     var s = [Double](repeating: 0, count: n)
@@ -22,9 +38,9 @@ func greedyBenchmarks() {
     let perGemv = Date().timeIntervalSince(start) / Double(reps)
     let bytes = Double(m * n * 8)
     print("  " + "bare gemv Φᵀe".padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: " %8.1f steps/s   %6.2f GB/s of matrix read", 1 / perGemv, bytes / perGemv / 1e9))
-    print("  (numpy reference on this machine per the brief: gemv 49.8 steps/s = 4.0 GB/s, line search 40.3, greedy-uniform 46.4, NNLS 21.9)")
     // Each selector with the Gram cache (the default) and without it (one gemv per step), side by side.
     print("  " + "selector".padding(toLength: 22, withPad: " ", startingAt: 0) + "   cached steps/s   uncached steps/s   ratio   distinct picks")
+    var out = GreedyFigures(gemvPerSecond: 1 / perGemv)
     for selector in SelectorCatalog.standard {
         var rates = [Double](), distinct = 0
         for cache in [true, false] {
@@ -38,7 +54,9 @@ func greedyBenchmarks() {
             print("  \(selector.name): failed")
             continue
         }
+        out.rates[selector.name] = GreedyRate(cached: rates[0], uncached: rates[1], distinct: distinct)
         let name = selector.name.padding(toLength: 22, withPad: " ", startingAt: 0)
         print("  " + name + String(format: " %15.1f %18.1f %7.2f× %10d", rates[0], rates[1], rates[0] / rates[1], distinct))
     }
+    return out
 }

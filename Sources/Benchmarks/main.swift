@@ -1,14 +1,46 @@
 // `make bench`: throughput figures, never asserted by tests.
-// Each area adds one function in its own file and one call here.
+// Each area adds one function in its own file and one call here; the summary compares them with the
+// anchors' figures that scripts/bench.sh measured just before (`--anchors FILE`), or says why there are none
+// (`--no-anchors REASON`).
+import Components
 import Foundation
 import LinearAlgebra
+
+/// The anchors named on the command line: `--anchors FILE` or `--no-anchors REASON`.
+func parseAnchors(_ arguments: [String]) throws(InputError) -> Anchors {
+    switch arguments.count {
+    case 0: return Anchors(missing: "no --anchors FILE given (make bench runs scripts/bench.sh, which measures them)")
+    case 2 where arguments[0] == "--anchors": return try Anchors(path: arguments[1])
+    case 2 where arguments[0] == "--no-anchors": return Anchors(missing: arguments[1])
+    default: throw InputError("usage: workbench-bench [--anchors FILE | --no-anchors REASON], got: \(arguments.joined(separator: " "))")
+    }
+}
+
+/// The 1-minute load average now, so the figures carry the machine's state beside them.
+func loadNote() -> String {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
+    return "\(cores) cores, load average \(text)"
+}
+
+let anchors: Anchors
+do { anchors = try parseAnchors(Array(CommandLine.arguments.dropFirst())) } catch {
+    FileHandle.standardError.write(Data("workbench-bench: \(error)\n".utf8))
+    exit(2)
+}
 
 // Benchmarks run with one BLAS thread, as the workbench does, unless a section says otherwise.
 BLASThreads.set(1)
 
-print("workbench benchmarks (release build; numbers vary with the machine and its load)")
+let startLoad = loadNote()
+print("workbench benchmarks (release build; numbers vary with the machine and its load; at start: \(startLoad))")
+let limits = machineLimits()
 linearAlgebraBenchmarks()
-greedyBenchmarks()
+let greedy = greedyBenchmarks()
 bilevelBenchmarks()
+let benchopt = benchoptQuadraticBenchmarks()
+let mlp = mlpThroughput()
 sparseNetsBenchmarks()
 lotteryBenchmarks()
+printSummary(BenchFigures(limits: limits, greedy: greedy, mlp: mlp, bilevel: benchopt, anchors: anchors),
+             load: "at start: \(startLoad); at end: \(loadNote())")

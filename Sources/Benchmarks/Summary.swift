@@ -1,0 +1,93 @@
+import Foundation
+
+/// What the summary compares: every workbench figure of this run, and the anchors' (measured or quoted).
+struct BenchFigures {
+    var limits: MachineLimits
+    var greedy: GreedyFigures
+    var mlp: [MLPThroughput]
+    var bilevel: [BenchoptRate]
+    var anchors: Anchors
+}
+
+/// benchopt's figures from ../shared/spec/bilevel-solvers.md (benchopt 1.10 + JAX, one core, fastest of 5,
+/// measured 2026-11-29 on this machine class): calls per outer iteration, M calls/s at d = 10 and d = 100 in
+/// float32, and d = 100 in float64. Quoted, not measured: benchopt's benchmark is a repository no registry here serves.
+let benchoptQuoted: [String: (perIteration: Int, d10: Double, d100: Double, d100f64: Double)] = [
+    "soba": (256, 3.07, 0.032, 0.024),
+    "stocbio": (1408, 2.96, 0.040, 0.033),
+    "mrbo": (1664, 4.55, 0.064, 0.057),
+    "vrbo": (16640, 4.75, 0.072, 0.054),
+    "saba": (256, 2.99, 0.033, 0.023),
+]
+
+/// The issue's goals (#12), as ratios; printed, never tuned.
+enum Goals {
+    static let greedyOverNumpy = 4.0
+    static let mlpOverNumpy = 2.0
+    static let mlpFractionOfPeak = 0.70
+    static let bilevelOverBenchopt = 5.0
+}
+
+/// "met", or "not met" with the measured ratio's distance to the goal; "no anchor" without a figure to compare.
+func verdict(_ ratio: Double?, goal: Double) -> String {
+    guard let ratio, ratio.isFinite else { return "no anchor" }
+    return ratio >= goal ? "met" : String(format: "not met (%.0f%% of the goal)", 100 * ratio / goal)
+}
+
+func fmt(_ x: Double?, _ format: String) -> String {
+    guard let x, x.isFinite else { return "—" }
+    return String(format: format, x)
+}
+
+/// Prints one table per area: the workbench's figure, the anchor's, the ratio, the goal and met / not met.
+func printSummary(_ f: BenchFigures, load: String) {
+    print("\n== summary: workbench against its anchors (one thread each; \(load))")
+    if let reason = f.anchors.missing { print("numpy anchors: not measured in this run: \(reason)") }
+    let a = f.anchors
+
+    print("\nlimits (measured in this run)")
+    print("| limit | workbench (OpenBLAS) | numpy |")
+    print("|---|---|---|")
+    print("| dgemm 1000×1000, 1 thread | \(fmt(f.limits.dgemmPeak, "%.2f GFLOP/s")) | \(fmt(a["dgemm-1000", "gflops"], "%.2f GFLOP/s")) |")
+    print("| copy 80 MB (read + write) | \(fmt(f.limits.copyBandwidth, "%.2f GB/s")) | \(fmt(a["copy", "gb_per_s"], "%.2f GB/s")) |")
+
+    print("\ngreedy selection, N = 10⁴, M = 10³, 200 steps (numpy: one gemv Φᵀe per step; goal ≥ \(fmt(Goals.greedyOverNumpy, "%.0f"))× numpy)")
+    print("| selector | workbench steps/s (Gram cache) | without cache | numpy steps/s | ratio | goal |")
+    print("|---|---|---|---|---|---|")
+    for name in ["greedy-linesearch", "greedy-uniform"] {
+        let w = f.greedy.rates[name], n = a[name, "steps_per_s"]
+        let ratio = w.flatMap { w in n.map { w.cached / $0 } }
+        print("| \(name) | \(fmt(w?.cached, "%.1f")) | \(fmt(w?.uncached, "%.1f")) | \(fmt(n, "%.1f")) | \(fmt(ratio, "%.2f×")) | \(verdict(ratio, goal: Goals.greedyOverNumpy)) |")
+    }
+    let picks = ["greedy-linesearch", "greedy-uniform"].compactMap { n in f.greedy.rates[n].map { "\(n) \($0.distinct)" } }.joined(separator: ", ")
+    print("limit: each step whose pick is new reads the 80 MB Φ once (bare gemv Φᵀe in this run: \(fmt(f.greedy.gemvPerSecond, "%.1f")) per second);"
+          + " distinct picks in 200 steps: \(picks)")
+
+    let peak = f.limits.dgemmPeak
+    print("\nMLP 64-256-256-10, float64 SGD (goal ≥ \(fmt(Goals.mlpOverNumpy, "%.0f"))× numpy and ≥ \(fmt(100 * Goals.mlpFractionOfPeak, "%.0f"))% of the dgemm peak above, \(fmt(peak, "%.1f")) GFLOP/s)")
+    print("| batch | workbench samples/s | GFLOP/s | % of dgemm peak | numpy samples/s | numpy GFLOP/s | ratio | goal ×numpy | goal % peak |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for m in f.mlp {
+        let n = a["mlp-batch\(m.batch)", "samples_per_s"]
+        let ratio = n.map { m.samplesPerSecond / $0 }
+        let fraction = m.gflops / peak
+        print("| \(m.batch) | \(fmt(m.samplesPerSecond, "%.0f")) | \(fmt(m.gflops, "%.2f")) | \(fmt(100 * fraction, "%.0f%%")) | \(fmt(n, "%.0f")) | \(fmt(a["mlp-batch\(m.batch)", "gflops"], "%.2f")) | \(fmt(ratio, "%.2f×")) | \(verdict(ratio, goal: Goals.mlpOverNumpy)) | \(verdict(fraction, goal: Goals.mlpFractionOfPeak)) |")
+    }
+    print("limit: the dgemm peak; the 64×256 and 256×10 layers and the per-batch elementwise passes run below it")
+
+    print("\nbilevel, benchopt-quadratic (goal ≥ \(fmt(Goals.bilevelOverBenchopt, "%.0f"))× benchopt). benchopt's figures are NOT from this run:")
+    print("quoted from ../shared/spec/bilevel-solvers.md (benchopt 1.10 + JAX, float32, one core, fastest of 5); the workbench runs float64")
+    print("| solver | d | workbench M calls/s | calls/iteration | benchopt M calls/s (f32) | calls/iteration | ratio | goal | benchopt f64 | settings here |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in f.bilevel {
+        let q = benchoptQuoted[r.solver]
+        let anchor = q.map { r.dimension == 10 ? $0.d10 : $0.d100 }
+        let ratio = anchor.map { r.millionCallsPerSecond / $0 }
+        let f64 = r.dimension == 100 ? fmt(q?.d100f64, "%.3f") : "—"
+        print("| \(r.solver) | \(r.dimension) | \(fmt(r.millionCallsPerSecond, "%.3f")) | \(fmt(r.callsPerIteration, "%.0f")) | \(fmt(anchor, "%.3f")) | \(q.map { String($0.perIteration) } ?? "—") | \(fmt(ratio, "%.2f×")) | \(verdict(ratio, goal: Goals.bilevelOverBenchopt)) | \(f64) | \(r.settings) |")
+    }
+    // At d = 100 a call reads at least one d×d float64 matrix (80 KB); reading runs at about half the copy figure (read + write).
+    let bound = f.limits.copyBandwidth / 2 * 1e9 / (8 * 100 * 100) / 1e6
+    print("limit at d = 100: every call reads a sample's d×d float64 matrix (80 KB): about \(fmt(bound, "%.3f")) M calls/s at half the copy bandwidth above,"
+          + " unless one pass serves several products")
+}
