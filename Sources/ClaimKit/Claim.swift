@@ -52,14 +52,18 @@ public struct ClaimRun: Sendable {
     public var plotStyle: PlotStyle
     /// Progress lines on stderr.
     public var progress: ProgressReporter
+    /// Threads a claim may run its independent seeds on (`verify --jobs`); every seed has its own stream and results
+    /// are assembled in seed order, so no number depends on it (and it is not a recorded parameter).
+    public var workers: Int
 
     public init(seed: UInt64 = 1, mode: RunMode = .standard, parameters: ParameterValues = ParameterValues(),
-                plotStyle: PlotStyle = PlotStyle(), progress: ProgressReporter = .silent) {
+                plotStyle: PlotStyle = PlotStyle(), progress: ProgressReporter = .silent, workers: Int = 1) {
         self.seed = seed
         self.mode = mode
         self.parameters = parameters
         self.plotStyle = plotStyle
         self.progress = progress
+        self.workers = max(1, workers)
     }
 
     /// An integer parameter.

@@ -9,9 +9,9 @@ public enum ClaimRunner {
     /// - Parameter text: whether to render the terminal report (JSON and CSV output skip it).
     public static func run<C: Claim>(_ claim: C, seed: UInt64, mode: RunMode, overrides: [String: String] = [:],
                                      plotStyle: PlotStyle = PlotStyle(), progress: ProgressReporter = .silent,
-                                     text: Bool = true, versions: [String: String] = [:]) throws -> ClaimResult {
+                                     text: Bool = true, versions: [String: String] = [:], workers: Int = 1) throws -> ClaimResult {
         let parameters = try claim.resolveParameters(overrides: overrides, mode: mode)
-        let run = ClaimRun(seed: seed, mode: mode, parameters: parameters, plotStyle: plotStyle, progress: progress)
+        let run = ClaimRun(seed: seed, mode: mode, parameters: parameters, plotStyle: plotStyle, progress: progress, workers: workers)
         let start = Date()
         let measurement = try claim.measure(run)
         progress.finish()
@@ -27,8 +27,9 @@ public enum ClaimRunner {
     /// Type-erased entry for catalogue iteration (`[any Claim]`).
     public static func run(any claim: any Claim, seed: UInt64, mode: RunMode, overrides: [String: String] = [:],
                            plotStyle: PlotStyle = PlotStyle(), progress: ProgressReporter = .silent,
-                           text: Bool = true, versions: [String: String] = [:]) throws -> ClaimResult {
-        try run(claim, seed: seed, mode: mode, overrides: overrides, plotStyle: plotStyle, progress: progress, text: text, versions: versions)
+                           text: Bool = true, versions: [String: String] = [:], workers: Int = 1) throws -> ClaimResult {
+        try run(claim, seed: seed, mode: mode, overrides: overrides, plotStyle: plotStyle, progress: progress, text: text, versions: versions,
+                workers: workers)
     }
 
     /// The full text a user sees: header, the claim's plots and tables, checks and verdict.

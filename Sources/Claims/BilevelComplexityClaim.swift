@@ -122,9 +122,12 @@ public struct BilevelComplexityClaim: Claim {
             let solver = try SolverCatalog.make(name, problem: problem)
             values[name] = solver.values
             var slopes = [Double](), shifted = [Double: [Double]](), curves = [(calls: [Double], halfWindow: [Double])](), diverged = 0
-            for (i, seed) in seeds.enumerated() {
+            // Seeds run concurrently (each has its own stream); the fits below read them in seed order.
+            let runs = try ParallelRuns.map(seeds.count, workers: run.workers) { i in
                 run.progress.update("bilevel-complexity: \(name) seed \(i + 1)/\(seedCount)")
-                let r = protocolA.run(solver, on: problem, stream: RandomStream(seed: seed).split(name))
+                return protocolA.run(solver, on: problem, stream: RandomStream(seed: seeds[i]).split(name))
+            }
+            for r in runs {
                 if r.diverged { diverged += 1 }
                 curves.append((r.calls, r.halfWindow))
                 slopes.append(try protocolA.slope(calls: r.calls, halfWindow: r.halfWindow).slope)
@@ -141,13 +144,15 @@ public struct BilevelComplexityClaim: Claim {
             let xs = try ProtocolB.stationaryPoint(problem)
             let statGrad = try problem.hypergradientNormSquared(xs)
             var table = [[Double?]](), exps = [Double]()
-            for (i, seed) in vrboSeeds.enumerated() {
+            let rows = try ParallelRuns.map(vrboSeeds.count, workers: run.workers) { i -> [Double?] in
                 run.progress.update("bilevel-complexity: vrbo ε-grid seed \(i + 1)/\(vrboSeedCount)")
-                let s = RandomStream(seed: seed).split("vrbo")
+                let s = RandomStream(seed: vrboSeeds[i]).split("vrbo")
                 let d = Double(problem.xDimension).squareRoot()
                 let x0 = zip(xs, s.split("start").gaussianVector(problem.xDimension)).map { $0 + spread * $1 / d }
                 let y0 = try problem.lowerSolution(x0)
-                let row = try epsilons.map { e throws -> Double? in try protocolB.hittingCalls(e, problem: problem, x0: x0, y0: y0, stream: s.split("\(e)")) }
+                return try epsilons.map { e throws -> Double? in try protocolB.hittingCalls(e, problem: problem, x0: x0, y0: y0, stream: s.split("\(e)")) }
+            }
+            for row in rows {
                 table.append(row)
                 if row.allSatisfy({ $0 != nil }) {
                     exps.append(try PowerLawFit(x: epsilons.map { 1 / $0 }, values: row.map { $0 ?? 1 }).slope)

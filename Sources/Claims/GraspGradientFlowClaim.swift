@@ -146,22 +146,25 @@ public struct GraspGradientFlowClaim: Claim {
         let methods = try PruningCatalog.scores(Self.compared.map { name throws(InputError) in try PruningCatalog.all.named(name) },
                                                 overrides: ["temperature": run.string("temperature")]).scores
         let study = GradientFlowStudy(experiment: experiment, temperature: temperature, densities: densities, methods: methods)
-        var rows = [GradientFlowStudy.Row]()
-        for (k, seed) in seeds.enumerated() {
+        // Seeds run concurrently (each has its own stream); results are assembled in seed order.
+        let rows = try ParallelRuns.map(seeds.count, workers: run.workers) { k in
             run.progress.update("grasp-gradient-flow: pruning, seed \(k + 1)/\(seedCount)")
-            rows += try study.run(seed: seed)
-        }
+            return try study.run(seed: seeds[k])
+        }.flatMap { $0 }
         // Accuracy after training at one density: the larger gradient norm is not the better network.
         var accuracy = [String: [Double]](), divergences = [Divergence]()
         if epochs > 0 {
-            for (k, seed) in seeds.enumerated() {
-                for name in Self.trained {
-                    run.progress.update("grasp-gradient-flow: training at density \(Self.pct(trainDensity)), seed \(k + 1)/\(seedCount), \(name)")
-                    guard let method = methods.first(where: { $0.name == name }) else { continue }
-                    let r = try experiment.run(method: method, density: trainDensity, seed: seed, component: "\(name) seed \(k + 1)")
-                    accuracy[name, default: []].append(r.test.accuracy)
-                    if let d = r.divergence { divergences.append(d) }
-                }
+            let jobs = seeds.indices.flatMap { k in Self.trained.map { (k, $0) } }
+            let trained = try ParallelRuns.map(jobs.count, workers: run.workers) { j -> (String, Double, Divergence?)? in
+                let (k, name) = jobs[j]
+                run.progress.update("grasp-gradient-flow: training at density \(Self.pct(trainDensity)), seed \(k + 1)/\(seedCount), \(name)")
+                guard let method = methods.first(where: { $0.name == name }) else { return nil }
+                let r = try experiment.run(method: method, density: trainDensity, seed: seeds[k], component: "\(name) seed \(k + 1)")
+                return (name, r.test.accuracy, r.divergence)
+            }
+            for case let (name, acc, divergence)? in trained {
+                accuracy[name, default: []].append(acc)
+                if let d = divergence { divergences.append(d) }
             }
         }
         return Measurement(seeds: seeds, densities: densities, temperature: temperature, perClass: perClass, trainDensity: trainDensity,

@@ -41,7 +41,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write one Markdown report of the run to FILE (atomically).", valueName: "FILE.md"))
     var report: String?
 
-    @Option(help: ArgumentHelp("Claims run concurrently on this many threads (default: the number of cores); the records and the output do not depend on it.", valueName: "N"))
+    @Option(help: ArgumentHelp("Claims, and a claim's independent seeds, run concurrently on this many threads (default: the number of cores); the records and the output do not depend on it.", valueName: "N"))
     var jobs: Int?
 
     @OptionGroup var common: CommonOptions
@@ -89,7 +89,8 @@ struct VerifyCommand: ParsableCommand {
         // A Markdown file holds no escape codes: with --report the plots are drawn without colour.
         var style = common.plotStyle
         if report != nil { style.color = false }
-        let workers = min(jobs ?? ParallelRuns.cores, claims.count)
+        let jobCount = jobs ?? ParallelRuns.cores
+        let workers = min(jobCount, claims.count)
         // One claim at a time shows its own progress line; concurrent claims share one line of claims done.
         let claimProgress = workers == 1 ? common.progress : .silent
         let overall = workers == 1 ? ProgressReporter.silent : common.progress
@@ -100,7 +101,7 @@ struct VerifyCommand: ParsableCommand {
         let results = try ParallelRuns.map(claims.count, workers: workers) { i -> ClaimResult in
             let c = claims[i]
             let result = try ClaimRunner.run(any: c, seed: seed, mode: mode, overrides: overrides, plotStyle: plotStyle,
-                                             progress: claimProgress, text: renders, versions: versions)
+                                             progress: claimProgress, text: renders, versions: versions, workers: jobCount)
             let url = URL(fileURLWithPath: out).appendingPathComponent(c.resultFileName)
             try AtomicFile.writeJSON(result.record, to: url)
             // Output appears in claim order whatever finishes first, so it is the same for every --jobs.
