@@ -87,14 +87,14 @@ func sparseKernelBenchmark(data: PreparedData) {
         }
         crossovers.append("batch \(batch): " + (fasterBelow.map { String(format: "CSR faster at every density ≤ %.0f%%", 100 * $0) } ?? "CSR never faster at every lower density"))
     }
-    print("  crossover: " + crossovers.joined(separator: "; ") + String(format: " (selection threshold in use: density < %.0f%%)", 100 * SparseKernels.densityThreshold))
+    print("  crossover: " + crossovers.joined(separator: "; ") + String(format: " (selection threshold in use: density < %.1f%%)", 100 * SparseKernels.densityThreshold))
 }
 
 /// RigL's wall-time overhead over static sparse training at ΔT = 100, beside its FLOP overhead (both up to T_end, where the mask changes).
 ///
-/// Training here runs dense gemm on masked weights, so wall time does not fall with sparsity:
-/// the wall-time ratio measures the cost of RigL's mask updates (top-k selections, the skipped
-/// optimiser step), not the sparse-kernel overhead that the FLOP ratio predicts.
+/// Layers below `SparseKernels.densityThreshold` train on CSR, except on RigL's update steps
+/// (which need the dense gradient), so the wall-time ratio includes RigL's dense steps and its
+/// mask updates (top-k selections, the skipped optimiser step, rebuilt CSR patterns).
 func dynamicSparseTrainingBenchmark(data: PreparedData) {
     print("\n== SparseNets: RigL over static at ΔT = 100 (MLP 64-256-256-10, ER, 10 epochs, T_end = 75%)")
     print("  sparsity   static s   rigl s   wall-time ×   FLOPs/step × (update window)   FLOPs × (whole run)")

@@ -15,10 +15,9 @@ public enum SparseKernels {
     /// Below this kept fraction a fully connected layer's training step runs on CSR instead of gemm.
     ///
     /// Set from `make bench` (SparseNetsBench, "masked-dense vs CSR per training step", MLP
-    /// 64-256-256-10 on the digits, batch 32 and 64, one BLAS thread, on this 2-core machine
-    /// under load): CSR was faster at every density ≤ 5% (×1.41 and ×1.03 at 5%, ×2.3 and ×3.4
-    /// at 2%) and slower at 10% (×0.94, ×0.76) and 50%, at both batch sizes; the threshold sits
-    /// between the two measured points.
+    /// 64-256-256-10 on the digits, one BLAS thread, on this 2-core machine): dense/CSR time per
+    /// step was 1.14 (batch 32) and 1.17 (batch 64) at 5% density, 0.76 and 0.76 at 10%, so the
+    /// crossover lies between 5% and 10%; the threshold sits midway.
     public static let densityThreshold = 0.075
 
     /// Whether `choice` runs a layer of kept fraction `density` on CSR.

@@ -153,4 +153,18 @@ struct SparseKernelTests {
         ref.applyMask(net.masks)
         for l in g.weights.indices { #expect(Self.gap(g.weights[l].storage, ref.weights[l].storage) <= 1e-12, "layer \(l)") }
     }
+
+    @Test("dynamic sparse training asks for the dense gradient only where its grow criterion reads it: RigL on update steps, static never, SNFS every step")
+    func denseGradientSteps() throws {
+        let net = try Self.maskedNet(density: 0.05, seed: 11)
+        func hook(_ name: String) throws -> DynamicSparsity {
+            DynamicSparsity(method: try SparseMethodCatalog.method(named: name, overrides: name == "static" ? [:] : ["delta-t": "10"]),
+                            targets: net.layerNonZeros, layers: net.layerShapes, totalSteps: 100, samples: 320, batchSize: 32, stream: RandomStream(seed: 1))
+        }
+        let rigl = try hook("rigl")
+        let first = try #require(rigl.plan.steps.first)
+        #expect((0..<100).filter { rigl.needsDenseGradient(step: $0) } == [first - 1])
+        #expect(try !(0..<100).contains { try hook("static").needsDenseGradient(step: $0) })
+        #expect(try (0..<100).allSatisfy { try hook("snfs").needsDenseGradient(step: $0) })
+    }
 }
