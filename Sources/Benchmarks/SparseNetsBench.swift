@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import Randomness
 import SparseNets
 
@@ -42,14 +43,58 @@ func sparseNetsBenchmarks() {
         let name = s.name.padding(toLength: 13, withPad: " ", startingAt: 0)
         print("  " + name + String(format: " %11.1f", 1000 * Date().timeIntervalSince(start) / Double(reps)))
     }
+    sparseKernelBenchmark(data: data)
     dynamicSparseTrainingBenchmark(data: data)
+}
+
+/// Masked-dense gemm against CSR per training step, every layer at the same density, and the density below which CSR wins.
+///
+/// `SparseKernels.densityThreshold` is set from this table's crossover.
+func sparseKernelBenchmark(data: PreparedData) {
+    print("\n== SparseNets: masked-dense vs CSR per training step (MLP 64-256-256-10, every layer at the density, random masks, SGD momentum 0.9)")
+    print("  batch   density   dense µs/step   CSR µs/step   dense/CSR")
+    let densities = [0.5, 0.2, 0.1, 0.05, 0.02, 0.01]
+    var crossovers = [String]()
+    for batch in [32, 64] {
+        let recipe = TrainingRecipe(epochs: 1, batchSize: batch, optimizer: SGDConfiguration(learningRate: 0.01))
+        let steps = Double((data.train.count + batch - 1) / batch)
+        var fasterBelow: Double?
+        for d in densities {
+            guard var net0 = try? MaskedNetwork(.mlp(hidden: [256, 256]), inputSize: 64, classCount: 10, stream: RandomStream(seed: 1)) else { return }
+            let s = RandomStream(seed: 2)
+            let masks = net0.masks.enumerated().map { l, m -> Matrix in
+                var k = Matrix(rows: m.rows, cols: m.cols)
+                for p in s.split(l).permutation(m.storage.count).prefix(Int((d * Double(m.storage.count)).rounded())) { k.storage[p] = 1 }
+                return k
+            }
+            guard (try? net0.setMasks(masks)) != nil else { return }
+            func perStep(_ kernels: KernelChoice) -> Double {
+                var net = net0
+                _ = try? Trainer.train(&net, on: data.train, recipe: recipe, stream: RandomStream(seed: 3), kernels: kernels) // warm-up
+                var best = Double.infinity, total = 0.0, rep = 0
+                repeat {
+                    net = net0
+                    let start = Date()
+                    _ = try? Trainer.train(&net, on: data.train, recipe: recipe, stream: RandomStream(seed: UInt64(rep)), kernels: kernels)
+                    let t = Date().timeIntervalSince(start)
+                    best = min(best, t); total += t; rep += 1
+                } while total < 0.4 || rep < 3
+                return best / steps
+            }
+            let tDense = perStep(.dense), tSparse = perStep(.sparse)
+            if tSparse < tDense { if fasterBelow == nil { fasterBelow = d } } else { fasterBelow = nil }
+            print(String(format: "  %5d %8.0f%% %15.1f %13.1f %11.2f", batch, 100 * d, 1e6 * tDense, 1e6 * tSparse, tDense / tSparse))
+        }
+        crossovers.append("batch \(batch): " + (fasterBelow.map { String(format: "CSR faster at every density ≤ %.0f%%", 100 * $0) } ?? "CSR never faster at every lower density"))
+    }
+    print("  crossover: " + crossovers.joined(separator: "; ") + String(format: " (selection threshold in use: density < %.1f%%)", 100 * SparseKernels.densityThreshold))
 }
 
 /// RigL's wall-time overhead over static sparse training at ΔT = 100, beside its FLOP overhead (both up to T_end, where the mask changes).
 ///
-/// Training here runs dense gemm on masked weights, so wall time does not fall with sparsity:
-/// the wall-time ratio measures the cost of RigL's mask updates (top-k selections, the skipped
-/// optimiser step), not the sparse-kernel overhead that the FLOP ratio predicts.
+/// Layers below `SparseKernels.densityThreshold` train on CSR, except on RigL's update steps
+/// (which need the dense gradient), so the wall-time ratio includes RigL's dense steps and its
+/// mask updates (top-k selections, the skipped optimiser step, rebuilt CSR patterns).
 func dynamicSparseTrainingBenchmark(data: PreparedData) {
     print("\n== SparseNets: RigL over static at ΔT = 100 (MLP 64-256-256-10, ER, 10 epochs, T_end = 75%)")
     print("  sparsity   static s   rigl s   wall-time ×   FLOPs/step × (update window)   FLOPs × (whole run)")

@@ -14,6 +14,8 @@ public struct MaskedNetwork: Sendable {
     public var parameters: Parameters
     /// One 0/1 matrix per layer, shaped like its weights.
     public private(set) var masks: [Matrix]
+    /// Replaced whenever the masks are, so a propagator can tell when to rebuild its sparse patterns.
+    public private(set) var maskToken = MaskToken()
     /// Features per sample.
     public var inputSize: Int { layers.first?.inputSize ?? 0 }
     /// Number of classes (output units).
@@ -109,6 +111,7 @@ public struct MaskedNetwork: Sendable {
             guard m.storage.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw SparseNetsError("mask \(l + 1) has entries other than 0 and 1") }
         }
         masks = newMasks
+        maskToken = MaskToken()
         parameters.applyMask(masks)
     }
 

@@ -16,9 +16,34 @@ public final class Propagator {
     private var probabilities = Matrix(rows: 0, cols: 0)
     private var workspaces: [LayerWorkspace] = []
     private var shapeKey: [Int] = []
+    /// Which products the fully connected layers use; scores and Hessian products need `.dense` (their gradients are read off the mask).
+    public var kernels: KernelChoice
+    /// The CSR pattern of each layer that runs sparse (nil: gemm), for the masks of `patternToken`.
+    private var patterns: [CSRPattern?] = []
+    private var patternToken: MaskToken?
+    private var patternChoice: KernelChoice?
 
-    /// An empty propagator; buffers are sized on first use.
-    public init() {}
+    /// An empty propagator; buffers are sized on first use. With `.sparse` or `.automatic` the weight gradient is computed at kept positions only (zero elsewhere).
+    public init(kernels: KernelChoice = .dense) {
+        self.kernels = kernels
+    }
+
+    /// Rebuilds the CSR patterns when the masks or the choice changed, and gathers the current weights into them.
+    private func preparePatterns(_ net: MaskedNetwork) {
+        if kernels == .dense { return }
+        if patternToken !== net.maskToken || patternChoice != kernels || patterns.count != net.layers.count {
+            patternToken = net.maskToken
+            patternChoice = kernels
+            let densities = net.layerDensities
+            patterns = net.layers.indices.map { l in
+                net.layers[l] is DenseLayer && SparseKernels.selects(kernels, density: densities[l]) ? CSRPattern(mask: net.masks[l]) : nil
+            }
+        }
+        for l in patterns.indices { patterns[l]?.gather(net.parameters.weights[l]) }
+    }
+
+    /// The CSR pattern layer `i` runs on in this pass, if any.
+    private func pattern(_ i: Int) -> CSRPattern? { kernels == .dense ? nil : patterns[i] }
 
     private func prepare(_ net: MaskedNetwork, batch b: Int) {
         let key = net.layers.map(\.outputSize) + [net.inputSize]
@@ -62,11 +87,16 @@ public final class Propagator {
     /// Runs the forward pass on the given sample columns of `data` (features × samples); returns the logits buffer's contents via `logits`.
     private func forward(_ net: MaskedNetwork, _ data: Matrix, _ cols: ArraySlice<Int>) throws {
         prepare(net, batch: cols.count)
+        preparePatterns(net)
         loadInput(data, columns: cols)
         let L = net.layers.count
         for i in 0..<L {
             let layer = net.layers[i]
-            try layer.forward(weights: net.parameters.weights[i], input: a[i], workspace: workspaces[i], into: &z[i])
+            if let p = pattern(i) {
+                p.forward(input: a[i], into: &z[i])
+            } else {
+                try layer.forward(weights: net.parameters.weights[i], input: a[i], workspace: workspaces[i], into: &z[i])
+            }
             layer.addBias(net.parameters.biases[i], to: &z[i])
             if i < L - 1 {
                 if let pool = net.pools[i] {
@@ -152,10 +182,19 @@ public final class Propagator {
         let L = net.layers.count
         for i in stride(from: L - 1, through: 0, by: -1) {
             let layer = net.layers[i]
-            try layer.weightGradient(outputGradient: dz[i], input: a[i], workspace: workspaces[i], beta: 0, into: &gradient.weights[i])
+            let p = pattern(i)
+            if let p {
+                p.weightGradient(outputGradient: dz[i], input: a[i], beta: 0, into: &gradient.weights[i])
+            } else {
+                try layer.weightGradient(outputGradient: dz[i], input: a[i], workspace: workspaces[i], beta: 0, into: &gradient.weights[i])
+            }
             layer.biasGradient(outputGradient: dz[i], beta: 0, into: &gradient.biases[i])
             if i > 0 {
-                try layer.inputGradient(weights: net.parameters.weights[i], outputGradient: dz[i], workspace: workspaces[i], beta: 0, into: &da[i])
+                if let p {
+                    p.inputGradient(outputGradient: dz[i], beta: 0, into: &da[i])
+                } else {
+                    try layer.inputGradient(weights: net.parameters.weights[i], outputGradient: dz[i], workspace: workspaces[i], beta: 0, into: &da[i])
+                }
                 if let pool = net.pools[i - 1] {
                     pool.adjoint(da[i], into: &dz[i - 1])
                 } else {

@@ -162,6 +162,8 @@ public protocol TrainingHook: AnyObject {
     func stepFinished(step: Int, network: inout MaskedNetwork, state: inout OptimizerState) throws
     /// Called after every epoch.
     func epochFinished(_ metrics: EpochMetrics, network: MaskedNetwork) throws
+    /// Whether `gradientComputed` at `step` reads the gradient outside the mask; if any hook says so, that step runs dense gemm.
+    func needsDenseGradient(step: Int) -> Bool
 }
 
 extension TrainingHook {
@@ -169,6 +171,8 @@ extension TrainingHook {
     public func skipsOptimizerStep(step: Int) -> Bool { false }
     public func stepFinished(step: Int, network: inout MaskedNetwork, state: inout OptimizerState) throws {}
     public func epochFinished(_ metrics: EpochMetrics, network: MaskedNetwork) throws {}
+    /// Conservative: a hook that does not say otherwise sees the full dense gradient.
+    public func needsDenseGradient(step: Int) -> Bool { true }
 }
 
 /// A data set laid out for training: features × samples (one contiguous column per sample) and labels.
@@ -230,9 +234,11 @@ public enum Trainer {
     /// training and is reported as a `Divergence` of `component` at that epoch, never passed off as a result.
     /// `startEpoch` > 0 resumes the recipe there (schedule and data order as in a full run, fresh momentum),
     /// as rewinding to the weights of epoch k and training the remaining epochs needs.
+    /// `kernels` picks gemm or CSR for the fully connected layers; a step where a hook needs the dense gradient runs gemm.
     @discardableResult
     public static func train(_ network: inout MaskedNetwork, on data: TrainingData, recipe: TrainingRecipe, stream: RandomStream,
                              hooks: [any TrainingHook] = [], component: String = "training", startEpoch: Int = 0,
+                             kernels: KernelChoice = .automatic,
                              progress: ((Int, Int) -> Void)? = nil) throws -> TrainingOutcome {
         try recipe.validate()
         guard (0...recipe.epochs).contains(startEpoch) else {
@@ -258,6 +264,8 @@ public enum Trainer {
             var lossSum = 0.0, correct = 0
             for s in 0..<stepsPerEpoch {
                 let cols = perm[(s * bs)..<min((s + 1) * bs, n)]
+                let step = state.step
+                propagator.kernels = hooks.contains(where: { $0.needsDenseGradient(step: step) }) ? .dense : kernels
                 let (loss, c) = try propagator.lossAndGradient(network, data: data.columns, labels: data.labels, columns: cols, into: &gradient)
                 guard loss.isFinite else {
                     return TrainingOutcome(history: history, divergence: Divergence(component: component, step: epoch + 1, unit: "epoch",
