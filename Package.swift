@@ -3,6 +3,10 @@ import PackageDescription
 
 // One library target per concept; the executable only parses arguments and prints.
 // Data flows one way: Datasets/problems → algorithms → runs → Statistics fits → ClaimKit verdicts → text/JSON.
+// Test code is not where the time goes (the libraries it calls are optimised); compiling it with -O
+// cost about a minute of a fresh `make test`, so test targets build unoptimised even in release.
+let testSettings: [SwiftSetting] = [.unsafeFlags(["-Onone"], .when(configuration: .release))]
+
 let package = Package(
     name: "workbench",
     platforms: [.macOS(.v13)],
@@ -57,18 +61,18 @@ let package = Package(
         ]),
 
         // One test target per library module.
-        .testTarget(name: "ComponentsTests", dependencies: ["Components"]),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Randomness"]),
-        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Randomness"]),
-        .testTarget(name: "TextPlotTests", dependencies: ["TextPlot"], resources: [.copy("Golden")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Components", "Datasets", "LinearAlgebra", "Randomness"]),
-        .testTarget(name: "GreedySelectionTests", dependencies: ["Components", "GreedySelection", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
-        .testTarget(name: "BilevelTests", dependencies: ["Components", "Bilevel", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
-        .testTarget(name: "SparseNetsTests", dependencies: ["Components", "SparseNets", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
-        .testTarget(name: "ClaimsTests", dependencies: ["Claims", "ClaimKit", "Components", "Statistics"]),
-        .testTarget(name: "WorkbenchCLITests", dependencies: ["WorkbenchCLI", "workbench", "Components", "ClaimKit", "Claims"]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Components"]),
+        .testTarget(name: "ComponentsTests", dependencies: ["Components"], swiftSettings: testSettings),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Randomness"], swiftSettings: testSettings),
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"], swiftSettings: testSettings),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Randomness"], swiftSettings: testSettings),
+        .testTarget(name: "TextPlotTests", dependencies: ["TextPlot"], resources: [.copy("Golden")], swiftSettings: testSettings),
+        .testTarget(name: "DatasetsTests", dependencies: ["Components", "Datasets", "LinearAlgebra", "Randomness"], swiftSettings: testSettings),
+        .testTarget(name: "GreedySelectionTests", dependencies: ["Components", "GreedySelection", "LinearAlgebra", "Randomness", "Statistics", "Datasets"], swiftSettings: testSettings),
+        .testTarget(name: "BilevelTests", dependencies: ["Components", "Bilevel", "LinearAlgebra", "Randomness", "Statistics", "Datasets"], swiftSettings: testSettings),
+        .testTarget(name: "SparseNetsTests", dependencies: ["Components", "SparseNets", "LinearAlgebra", "Randomness", "Statistics", "Datasets"], swiftSettings: testSettings),
+        .testTarget(name: "ClaimsTests", dependencies: ["Claims", "ClaimKit", "Components", "Statistics"], swiftSettings: testSettings),
+        .testTarget(name: "WorkbenchCLITests", dependencies: ["WorkbenchCLI", "workbench", "Components", "ClaimKit", "Claims"], swiftSettings: testSettings),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Components"], swiftSettings: testSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct BilevelClaimTests {
     @Test func complexityClaimHoldsAndStocBiOFailsTheAcceleratedRule() throws {
-        let record = try ClaimRunner.run(BilevelComplexityClaim(), seed: 1, mode: .quick, text: false).record
+        let record = try QuickRuns.seed1(BilevelComplexityClaim().id).record
         #expect(record.verdict == .holds, "\(record.verdictReason)")
         #expect(record.checks.contains { $0.role == .control } )
         #expect(record.checks.filter { $0.role == .control }.allSatisfy { !$0.satisfied })

@@ -23,7 +23,7 @@ import Testing
 
     @Test(arguments: ids) func recordParametersAreTheDeclaredOnesAndEveryControlFailsByName(id: String) throws {
         let claim = try ClaimRegistry.all.named(id)
-        let result = try ClaimRunner.run(any: claim, seed: 1, mode: .quick, text: false)
+        let result = try QuickRuns.seed1(id)
         let record = result.record
         #expect(record.parameters.names == claim.parameters.map(\.name).sorted())
         #expect(record.verdict == .holds, "\(id): \(record.verdictReason)")

@@ -6,7 +6,7 @@ import Testing
 @Suite struct GraspClaimTests {
     @Test func gradientFlowClaimHoldsAndBothControlsFail() throws {
         let claim = GraspGradientFlowClaim()
-        let result = try ClaimRunner.run(claim, seed: 1, mode: .quick, text: false)
+        let result = try QuickRuns.seed1(claim.id)
         let record = result.record
         #expect(record.verdict == .holds, "\(record.verdictReason)")
         let controls = record.checks.filter { $0.role == .control }

@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func greedyRateHoldsAndItsControlFails() throws {
-        let result = try ClaimRunner.run(GreedyRateClaim(), seed: 1, mode: .quick)
+        let result = try QuickRuns.seed1(GreedyRateClaim().id)
         let record = result.record
         #expect(record.verdict == .holds, "\(record.verdictReason)")
         #expect(record.checks.contains { $0.role == .control && !$0.satisfied })

@@ -7,7 +7,7 @@ import Testing
 @Suite struct LotteryClaimTests {
     /// Quick mode at seed 1: the small net at lr 0.01, 5 paired seeds, re-init and random from round 9 (density 15.2%) on.
     @Test func quickModeRegressionRuleBHoldsAndTheControlFails() throws {
-        let record = try ClaimRunner.run(LotterySanityClaim(), seed: 1, mode: .quick, text: false).record
+        let record = try QuickRuns.seed1(LotterySanityClaim().id).record
         #expect(record.verdict == .holds, "\(record.verdictReason)")
         #expect(record.seeds.count == 5)
         let b = record.checks.filter { $0.name.hasPrefix("(b)") }

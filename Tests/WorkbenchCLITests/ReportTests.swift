@@ -37,11 +37,10 @@ import Testing
     }
 
     @Test func reportOfVerifyAllNamesEveryClaimAndItsFiguresEqualTheRecords() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-report-\(UUID().uuidString)")
-        let r = try WorkbenchProcess.run(["verify", "all", "--quick", "--quiet", "--json", "--out", dir.path,
-                                          "--report", dir.appendingPathComponent("r.md").path], in: dir)
-        #expect(r.status == 0, "\(r.stderr)")
-        let report = try String(contentsOf: dir.appendingPathComponent("r.md"), encoding: .utf8)
+        let run = try SharedVerifyAll.run()
+        let dir = run.out
+        #expect(run.process.status == 0, "\(run.process.stderr)")
+        let report = try String(contentsOf: run.report, encoding: .utf8)
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         for claim in ClaimRegistry.all.entries {
