@@ -55,7 +55,7 @@ let package = Package(
             "ClaimKit", "Claims", "Components", "LinearAlgebra", "Randomness", "Statistics", "TextPlot", "Datasets",
             "GreedySelection", "Bilevel", "SparseNets", "Sweep",
         ]),
-        .executableTarget(name: "workbench", dependencies: ["WorkbenchCLI"]),
+        .executableTarget(name: "workbench", dependencies: ["WorkbenchCLI", "Components"]),
         .executableTarget(name: "Benchmarks", dependencies: [
             "Components", "LinearAlgebra", "Randomness", "TextPlot", "Datasets", "GreedySelection", "Bilevel", "SparseNets",
         ]),

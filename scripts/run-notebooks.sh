@@ -15,36 +15,55 @@ skip() { echo "notebooks: SKIPPED, Python cannot be set up here: $1"; exit 0; }
 
 command -v "$PY" >/dev/null 2>&1 || skip "no $PY on PATH (make test-deps installs python3-venv)"
 mkdir -p "$OUT"
-want=$(sha256sum notebooks/requirements.txt | cut -d' ' -f1)
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
-    start=$(date +%s)
-    rm -rf "$VENV"
-    "$PY" -m venv "$VENV" >"$OUT/venv.log" 2>&1 || { rm -rf "$VENV"; skip "$PY -m venv failed (apt package python3-venv; see $OUT/venv.log)"; }
-    "$VENV/bin/pip" install -q --disable-pip-version-check -r notebooks/requirements.txt >>"$OUT/venv.log" 2>&1 \
-        || { rm -rf "$VENV"; skip "pip could not install notebooks/requirements.txt (offline? see $OUT/venv.log)"; }
-    echo "$want" >"$VENV/.requirements.sha256"
-    echo "notebooks: created $VENV in $(( $(date +%s) - start )) s"
-fi
-
 [ -x "$BIN" ] || { echo "notebooks: $BIN is missing; run make build" >&2; exit 1; }
+
+# The venv is mostly download and unpacking: it is set up in the background while the records are computed.
+# On failure it leaves the reason in $OUT/venv.skip.
+setup_venv() {
+    local want start
+    want=$(sha256sum notebooks/requirements.txt | cut -d' ' -f1)
+    rm -f "$OUT/venv.skip"
+    if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
+        start=$(date +%s)
+        rm -rf "$VENV"
+        "$PY" -m venv "$VENV" >"$OUT/venv.log" 2>&1 \
+            || { rm -rf "$VENV"; echo "$PY -m venv failed (apt package python3-venv; see $OUT/venv.log)" >"$OUT/venv.skip"; return; }
+        "$VENV/bin/pip" install -q --disable-pip-version-check -r notebooks/requirements.txt >>"$OUT/venv.log" 2>&1 \
+            || { rm -rf "$VENV"; echo "pip could not install notebooks/requirements.txt (offline? see $OUT/venv.log)" >"$OUT/venv.skip"; return; }
+        echo "$want" >"$VENV/.requirements.sha256"
+        echo "notebooks: created $VENV in $(( $(date +%s) - start )) s"
+    fi
+}
+setup_venv &
+venv_pid=$!
+
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 start=$(date +%s)
-# The records every notebook reads, in quick mode. A claim that does not hold still writes its
-# record (exit 1); the Swift tests judge verdicts, the notebooks only draw them.
+# The records every notebook reads, in quick mode. The commands beside `verify all` take a few seconds
+# of one core and run next to it, in the time its last claims leave a core idle.
+others() {
+    "$BIN" bilevel --algo mrbo,vrbo,stocbio,aid-cg --quiet --ascii --out "$RESULTS" >"$OUT/bilevel.txt" \
+        || { echo "notebooks: workbench bilevel failed" >&2; return 1; }
+    "$BIN" bilevel --complexity --seeds 3 --budget 100000 --quiet --ascii --out "$RESULTS" >"$OUT/bilevel-complexity.txt" \
+        || { echo "notebooks: workbench bilevel --complexity failed" >&2; return 1; }
+    "$BIN" prune --method snip,grasp,synflow,random,magnitude --sparsity 0.5,0.8,0.9,0.98 --net mlp:64,64 \
+        --seeds 3 --epochs 8 --quiet --ascii --out "$RESULTS" >"$OUT/prune.txt" \
+        || { echo "notebooks: workbench prune failed" >&2; return 1; }
+    "$BIN" sparse-train --method static,set,rigl,snfs,gmp --sparsity 0.9,0.98 --dist er --set delta-t=20 \
+        --seeds 2 --epochs 4 --json --quiet --out "$RESULTS" >"$RESULTS/sparse-train.json" \
+        || { echo "notebooks: workbench sparse-train failed" >&2; return 1; }
+}
+others &
+others_pid=$!
+# A claim that does not hold still writes its record (exit 1); the Swift tests judge verdicts, the
+# notebooks only draw them.
 "$BIN" verify all --quick --quiet --out "$RESULTS" --report "$OUT/report.md" >"$OUT/verify.txt"
 status=$?
+wait $others_pid || exit 1
 if [ $status -eq 1 ]; then echo "notebooks: note: a claim did not hold in quick mode (see $OUT/verify.txt)"
 elif [ $status -ne 0 ]; then echo "notebooks: workbench verify all failed with status $status" >&2; exit 1; fi
-"$BIN" bilevel --algo mrbo,vrbo,stocbio,aid-cg --quiet --ascii --out "$RESULTS" >"$OUT/bilevel.txt" \
-    || { echo "notebooks: workbench bilevel failed" >&2; exit 1; }
-"$BIN" bilevel --complexity --seeds 3 --budget 100000 --quiet --ascii --out "$RESULTS" >"$OUT/bilevel-complexity.txt" \
-    || { echo "notebooks: workbench bilevel --complexity failed" >&2; exit 1; }
-"$BIN" prune --method snip,grasp,synflow,random,magnitude --sparsity 0.5,0.8,0.9,0.98 --net mlp:64,64 \
-    --seeds 3 --epochs 8 --quiet --ascii --out "$RESULTS" >"$OUT/prune.txt" \
-    || { echo "notebooks: workbench prune failed" >&2; exit 1; }
-"$BIN" sparse-train --method static,set,rigl,snfs,gmp --sparsity 0.9,0.98 --dist er --set delta-t=20 \
-    --seeds 2 --epochs 4 --json --quiet --out "$RESULTS" >"$RESULTS/sparse-train.json" \
-    || { echo "notebooks: workbench sparse-train failed" >&2; exit 1; }
+wait $venv_pid
+[ -f "$OUT/venv.skip" ] && skip "$(cat "$OUT/venv.skip")"
 # What --save/--save-masks write must read back in Python with the reference package (#15); kept out of
 # $RESULTS so the notebooks' globs never see its records.
 "$VENV/bin/python" scripts/check-safetensors.py --bin "$BIN" --folder "$OUT/safetensors" \

@@ -32,6 +32,8 @@ do { anchors = try parseAnchors(Array(CommandLine.arguments.dropFirst())) } catc
 // Benchmarks run with one BLAS thread, as the workbench does, unless a section says otherwise.
 BLASThreads.set(1)
 
+// As the workbench binary does: freed batches stay in the process (see Allocator).
+Allocator.keepFreedMemory()
 let startLoad = loadNote()
 print("workbench benchmarks (release build; numbers vary with the machine and its load; at start: \(startLoad))")
 let limits = machineLimits()

@@ -1,3 +1,5 @@
+import Components
 import WorkbenchCLI
 
+Allocator.keepFreedMemory()
 Workbench.main()

@@ -19,7 +19,7 @@ import Testing
         let at20 = Dictionary(uniqueKeysWithValues: record.series.map { ($0.name, $0.y[1]) })
         #expect((at20["G/G0 grasp"] ?? 0) > 1 && (at20["G/G0 reverse-grasp"] ?? 1) < 0.1)
         #expect(record.facts["data"] == "digits (split seed 1, 1078/359/360, standardised)")
-        #expect(result.report.isEmpty)
+        #expect(result.report.contains("‖g‖² after pruning / dense"))
     }
 
     /// The claim-parameter contract: the record's `parameters` are exactly the declared names, at their quick defaults.
