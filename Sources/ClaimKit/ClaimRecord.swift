@@ -28,8 +28,6 @@ public struct ClaimRecord: Sendable, Codable {
     public var notes: [String]
     /// Library and tool versions (filled by the runner).
     public var versions: [String: String]
-    /// Wall time of the run in seconds (filled by the runner).
-    public var wallTimeSeconds: Double
 
     /// The record of `claim`'s run: the verdict is derived from `checks`, never declared.
     public init<C: Claim>(claim: C, run: ClaimRun, checks: [Check], results: ClaimResults) {
@@ -52,7 +50,6 @@ public struct ClaimRecord: Sendable, Codable {
         self.series = results.series
         self.notes = results.notes
         self.versions = [:]
-        self.wallTimeSeconds = 0
     }
 }
 
@@ -114,9 +111,13 @@ public struct ClaimResult: Sendable {
     public var record: ClaimRecord
     /// Plots and tables for the terminal; empty unless text was asked for.
     public var report: String
+    /// Wall time of the run in seconds. Printed and put in `--report` documents, never in the record, which must
+    /// be byte-identical for the same command and seed.
+    public var wallTimeSeconds: Double
 
-    public init(record: ClaimRecord, report: String) {
+    public init(record: ClaimRecord, report: String, wallTimeSeconds: Double = 0) {
         self.record = record
         self.report = report
+        self.wallTimeSeconds = wallTimeSeconds
     }
 }

@@ -19,9 +19,9 @@ public enum ClaimRunner {
         let results = claim.results(measurement, run)
         var record = ClaimRecord(claim: claim, run: run, checks: checks, results: results)
         record.versions = versions
-        record.wallTimeSeconds = Date().timeIntervalSince(start)
+        let seconds = Date().timeIntervalSince(start)
         let report = text ? claim.report(measurement, results, run) : ""
-        return ClaimResult(record: record, report: report)
+        return ClaimResult(record: record, report: report, wallTimeSeconds: seconds)
     }
 
     /// Type-erased entry for catalogue iteration (`[any Claim]`).

@@ -73,7 +73,6 @@ public struct BilevelComplexityClaim: Claim {
         var epsilons: [Double]
         var calls: [[Double?]]
         var exponents: [Double]
-        var seconds: Double
         var stationaryGradSq: Double
         var interval: ConfidenceInterval?
 
@@ -140,7 +139,6 @@ public struct BilevelComplexityClaim: Claim {
         let protocolB = ProtocolB(epsilons: epsilons, bigBatchConstant: s1c)
         var vrbo: VRBOGrid? = nil
         if run.flag("vrbo") {
-            let started = Date()
             let xs = try ProtocolB.stationaryPoint(problem)
             let statGrad = try problem.hypergradientNormSquared(xs)
             var table = [[Double?]](), exps = [Double]()
@@ -159,8 +157,7 @@ public struct BilevelComplexityClaim: Claim {
                 }
             }
             let ci = exps.count >= 2 ? try? ConfidenceInterval(tOver: exps) : nil
-            vrbo = VRBOGrid(epsilons: epsilons, calls: table, exponents: exps, seconds: Date().timeIntervalSince(started),
-                            stationaryGradSq: statGrad, interval: ci)
+            vrbo = VRBOGrid(epsilons: epsilons, calls: table, exponents: exps, stationaryGradSq: statGrad, interval: ci)
         }
         return Measurement(seeds: seeds, vrboSeeds: vrboSeeds, mrbo: fits[0], stocbio: fits[1], vrbo: vrbo, protocolB: protocolB,
                            instance: problem.summary, problemParameters: built.parameters, solverValues: values)
@@ -266,9 +263,6 @@ public struct BilevelComplexityClaim: Claim {
                                       window: [run.real("eps-min"), run.real("eps-max")], estimate: ci.estimate, interval: ci))
             }
             facts["vrbo-settings"] = m.protocolB.settingsSummary
-            // A wall time is a fact of the run, not of the fit (fits stay identical run to run), and stays out of the
-            // report, so the same seed prints the same text.
-            facts["vrbo-seconds"] = String(format: "%.2f", v.seconds)
             notes.append("VRBO (Protocol B) started at AID-CG's stationary point (‖∇Φ‖² = \(f(v.stationaryGradSq))) + \(f(run.real("start-spread")))·N(0, I)/√d")
             notes.append("Protocol B's cost per outer step ∝ ε^-½ gives 1.5 by construction; what it tests is that the noise floor stays below ε and the transient is paid once")
         } else {

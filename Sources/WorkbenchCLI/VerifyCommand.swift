@@ -109,7 +109,7 @@ struct VerifyCommand: ParsableCommand {
                 overall.finish()
                 if text { emit(ClaimRunner.render(result) + "\n") }
                 if !quiet {
-                    FileHandle.standardError.write(Data("\(c.id): \(result.record.verdict.rawValue) in \(String(format: "%.1f", result.record.wallTimeSeconds)) s, record written to \(url.path)\n".utf8))
+                    FileHandle.standardError.write(Data("\(c.id): \(result.record.verdict.rawValue) in \(String(format: "%.1f", result.wallTimeSeconds)) s, record written to \(url.path)\n".utf8))
                 }
             } progress: { done in
                 overall.update("verify: \(done) of \(claims.count) claims done, \(workers) at a time")
@@ -119,7 +119,7 @@ struct VerifyCommand: ParsableCommand {
         overall.finish()
         let records = results.map(\.record)
         let entries = zip(claims, zip(results, commands)).map { c, rc in
-            ClaimReport.Entry(record: rc.0.record, source: c.source, text: rc.0.report, command: rc.1)
+            ClaimReport.Entry(record: rc.0.record, source: c.source, text: rc.0.report, command: rc.1, wallTimeSeconds: rc.0.wallTimeSeconds)
         }
         let worst = records.map { $0.verdict.exitCode }.max() ?? 0
         if let report {
