@@ -35,9 +35,12 @@ build: deps
 verify: build
 	$(BIN) verify all
 
+# The notebooks' venv is set up in the background from the start: it is mostly download and unpacking,
+# which the build and the tests leave room for.
 test: test-deps
-	bash scripts/check-proofs.sh
-	OPENBLAS_NUM_THREADS=1 $(SWIFT) test $(TEST_FLAGS)
+	mkdir -p notebooks/out; bash scripts/notebooks-venv.sh > notebooks/out/venv-setup.txt 2>&1 & venv=$$!; \
+	bash scripts/check-proofs.sh && OPENBLAS_NUM_THREADS=1 $(SWIFT) test $(TEST_FLAGS); status=$$?; \
+	wait $$venv; cat notebooks/out/venv-setup.txt; exit $$status
 	bash scripts/run-notebooks.sh
 
 # Venv from notebooks/requirements.txt, quick-mode records, every notebooks/*.ipynb executed:

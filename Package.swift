@@ -60,6 +60,9 @@ let package = Package(
             "Components", "LinearAlgebra", "Randomness", "TextPlot", "Datasets", "GreedySelection", "Bilevel", "SparseNets",
         ]),
 
+        // What several test targets share: the built binary run as a user runs it, and one verify-all run.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
         // One test target per library module.
         .testTarget(name: "ComponentsTests", dependencies: ["Components"], swiftSettings: testSettings),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Randomness"], swiftSettings: testSettings),
@@ -70,8 +73,8 @@ let package = Package(
         .testTarget(name: "GreedySelectionTests", dependencies: ["Components", "GreedySelection", "LinearAlgebra", "Randomness", "Statistics", "Datasets"], swiftSettings: testSettings),
         .testTarget(name: "BilevelTests", dependencies: ["Components", "Bilevel", "LinearAlgebra", "Randomness", "Statistics", "Datasets"], swiftSettings: testSettings),
         .testTarget(name: "SparseNetsTests", dependencies: ["Components", "SparseNets", "LinearAlgebra", "Randomness", "Statistics", "Datasets"], swiftSettings: testSettings),
-        .testTarget(name: "ClaimsTests", dependencies: ["Claims", "ClaimKit", "Components", "Statistics"], swiftSettings: testSettings),
-        .testTarget(name: "WorkbenchCLITests", dependencies: ["WorkbenchCLI", "workbench", "Components", "ClaimKit", "Claims"], swiftSettings: testSettings),
+        .testTarget(name: "ClaimsTests", dependencies: ["Claims", "ClaimKit", "Components", "Statistics", "TestSupport", "workbench"], swiftSettings: testSettings),
+        .testTarget(name: "WorkbenchCLITests", dependencies: ["WorkbenchCLI", "workbench", "Components", "ClaimKit", "Claims", "TestSupport"], swiftSettings: testSettings),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Components"], swiftSettings: testSettings),
     ],
     swiftLanguageModes: [.v6]

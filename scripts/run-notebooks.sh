@@ -17,24 +17,9 @@ command -v "$PY" >/dev/null 2>&1 || skip "no $PY on PATH (make test-deps install
 mkdir -p "$OUT"
 [ -x "$BIN" ] || { echo "notebooks: $BIN is missing; run make build" >&2; exit 1; }
 
-# The venv is mostly download and unpacking: it is set up in the background while the records are computed.
-# On failure it leaves the reason in $OUT/venv.skip.
-setup_venv() {
-    local want start
-    want=$(sha256sum notebooks/requirements.txt | cut -d' ' -f1)
-    rm -f "$OUT/venv.skip"
-    if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
-        start=$(date +%s)
-        rm -rf "$VENV"
-        "$PY" -m venv "$VENV" >"$OUT/venv.log" 2>&1 \
-            || { rm -rf "$VENV"; echo "$PY -m venv failed (apt package python3-venv; see $OUT/venv.log)" >"$OUT/venv.skip"; return; }
-        "$VENV/bin/pip" install -q --disable-pip-version-check -r notebooks/requirements.txt >>"$OUT/venv.log" 2>&1 \
-            || { rm -rf "$VENV"; echo "pip could not install notebooks/requirements.txt (offline? see $OUT/venv.log)" >"$OUT/venv.skip"; return; }
-        echo "$want" >"$VENV/.requirements.sha256"
-        echo "notebooks: created $VENV in $(( $(date +%s) - start )) s"
-    fi
-}
-setup_venv &
+# The venv (scripts/notebooks-venv.sh; current already when make test started it early) is set up in the
+# background while the records are computed. On failure it leaves the reason in $OUT/venv.skip.
+VENV="$VENV" PYTHON="$PY" bash scripts/notebooks-venv.sh &
 venv_pid=$!
 
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"

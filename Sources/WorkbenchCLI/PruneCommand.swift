@@ -219,6 +219,8 @@ struct PruneCommand: ParsableCommand {
         let progress = common.progress
 
         var runs = [PruneRunRecord]()
+        // Wall time per run, for the text beside the FLOPs; never in the record, which is byte-identical run to run.
+        var seconds = [Double]()
         var lastNetwork: MaskedNetwork?
         let total = plan.sparsities.count * plan.methods.count * runSeeds.count
         for s in plan.sparsities {
@@ -226,9 +228,11 @@ struct PruneCommand: ParsableCommand {
                 for (k, seed) in runSeeds.enumerated() {
                     let label = "prune: \(m.name) at sparsity \(s), seed \(k + 1)/\(runSeeds.count) (\(runs.count + 1)/\(total))"
                     progress.update(label)
+                    let started = Date()
                     let r = try experiment.run(method: m, density: 1 - s, seed: seed, component: "\(m.name) at sparsity \(s), seed \(k + 1)") { e, n in
                         progress.update("\(label), epoch \(e)/\(n)")
                     }
+                    seconds.append(Date().timeIntervalSince(started))
                     runs.append(PruneRunRecord(r, sparsity: s, seed: seed))
                     lastNetwork = r.network
                 }
@@ -250,9 +254,9 @@ struct PruneCommand: ParsableCommand {
         try common.emit(record, command: "prune", divergences: divergences) {
             var text = loaded.map { $0.line + "\n" } ?? ""
             if single, let net = lastNetwork, let r = runs.last {
-                text += singleReport(r, network: net, record: record)
+                text += singleReport(r, network: net, record: record, seconds: seconds.last ?? .nan)
             } else {
-                text += comparisonReport(record)
+                text += comparisonReport(record, seconds: seconds)
             }
             if prepared.testIsValidation {
                 text += "\nnote: no --test file, so every \"test\" figure above is on the validation file \(validation ?? "")\n"
@@ -262,7 +266,7 @@ struct PruneCommand: ParsableCommand {
         }
     }
 
-    func singleReport(_ r: PruneRunRecord, network: MaskedNetwork, record: PruneRecord) -> String {
+    func singleReport(_ r: PruneRunRecord, network: MaskedNetwork, record: PruneRecord, seconds: Double) -> String {
         let f = { (x: Double) in NumberFormat.compact(x) }
         let sources = record.data.map(\.source).joined(separator: ", ")
         var out = "\(r.method) at sparsity \(r.sparsity) on \(sources) (\(record.samples.map(String.init).joined(separator: "/")) train/val/test), \(record.net), seed \(r.seed)\n\n"
@@ -274,6 +278,8 @@ struct PruneCommand: ParsableCommand {
                         valueFormat: { String(format: "%.4f", $0) }).render(common.plotStyle) + "\n"
         out += Table(headers: ["figure", "value"], rows: [
             ["kept weights", "\(r.keptWeights) of \(r.prunableWeights) (density \(f(r.density)))"],
+            ["FLOPs per sample, × dense (inference; training is the same fraction)", String(format: "%.4f", r.inferenceFLOPsFraction)],
+            ["wall time (prune + train + evaluate)", String(format: "%.2f s", seconds)],
             [record.evaluatedOn == "test" ? "test accuracy" : "test accuracy (on validation: no --test)", String(format: "%.2f%%", 100 * r.testAccuracy)],
             ["validation accuracy", String(format: "%.2f%%", 100 * r.validationAccuracy)],
             ["test loss", f(r.testLoss)],
@@ -297,7 +303,8 @@ struct PruneCommand: ParsableCommand {
         return out
     }
 
-    func comparisonReport(_ record: PruneRecord) -> String {
+    /// - Parameter seconds: each run's wall time, in the order of `record.runs`.
+    func comparisonReport(_ record: PruneRecord, seconds: [Double]) -> String {
         let methods = record.methods, sparsities = record.sparsities
         var plot = LinePlot(title: "test accuracy after pruning at init and training (mean over \(record.seeds.count) paired seeds)",
                             xLabel: "density (kept fraction)", yLabel: "test accuracy %", xScale: sparsities.count > 1 ? .log10 : .linear)
@@ -307,12 +314,16 @@ struct PruneCommand: ParsableCommand {
         }
         var out = plot.render(common.plotStyle) + "\n"
         let hasRandom = methods.contains("random")
-        var headers = ["sparsity", "method", "test acc % (mean ± sd)", "min", "collapsed", "disconnected"]
+        var headers = ["sparsity", "method", "test acc % (mean ± sd)", "min", "FLOPs ×dense", "wall s/run", "collapsed", "disconnected"]
         if hasRandom { headers.append("paired gap vs random (min … max, points)") }
         var rows = [[String]]()
         for s in record.summary {
             var row = [String(s.sparsity), s.method, String(format: "%.1f ± %.1f", 100 * s.meanTestAccuracy, 100 * s.sdTestAccuracy),
-                       String(format: "%.1f", 100 * s.minTestAccuracy), "\(s.runsWithCollapse)/\(record.seeds.count)", "\(s.runsWithDisconnectedClass)/\(record.seeds.count)"]
+                       String(format: "%.1f", 100 * s.minTestAccuracy)]
+            let mine = record.runs.indices.filter { record.runs[$0].method == s.method && record.runs[$0].sparsity == s.sparsity }
+            row.append(String(format: "%.4f", Descriptive.mean(mine.map { record.runs[$0].inferenceFLOPsFraction })))
+            row.append(String(format: "%.2f", Descriptive.mean(mine.compactMap { $0 < seconds.count ? seconds[$0] : nil })))
+            row += ["\(s.runsWithCollapse)/\(record.seeds.count)", "\(s.runsWithDisconnectedClass)/\(record.seeds.count)"]
             if hasRandom {
                 let gaps = record.seeds.compactMap { seed -> Double? in
                     guard let a = record.runs.first(where: { $0.method == s.method && $0.sparsity == s.sparsity && $0.seed == seed }),
@@ -324,7 +335,9 @@ struct PruneCommand: ParsableCommand {
             rows.append(row)
         }
         out += Table(headers: headers, rows: rows).render()
-        out += "\ncollapsed = runs with an empty layer; disconnected = runs leaving some class with no input-to-output path\n"
+        out += "\nFLOPs ×dense: forward FLOPs per sample on the final masks over dense (training after pruning is static sparse: the same fraction per step); "
+        out += "wall s/run: measured, pruning + training + evaluation\n"
+        out += "collapsed = runs with an empty layer; disconnected = runs leaving some class with no input-to-output path\n"
         return out
     }
 }

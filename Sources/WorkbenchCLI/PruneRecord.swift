@@ -12,6 +12,9 @@ struct PruneRunRecord: Codable {
     var keptWeights: Int
     var prunableWeights: Int
     var layerDensities: [Double]
+    /// Forward FLOPs per sample on the final masks over the dense network's (training after pruning is static
+    /// sparse, so its FLOPs per step are the same fraction of dense training).
+    var inferenceFLOPsFraction: Double
     /// On the part the record's `evaluatedOn` names (the validation file when no test file was given).
     var testAccuracy: Double
     var validationAccuracy: Double
@@ -34,6 +37,9 @@ struct PruneRunRecord: Codable {
         keptWeights = r.network.layerNonZeros.reduce(0, +)
         prunableWeights = r.network.prunableCount
         layerDensities = r.layerDensities
+        let shapes = r.network.layerShapes
+        inferenceFLOPsFraction = FLOPCount.forward(nonZeros: r.network.layerNonZeros, layers: shapes)
+            / FLOPCount.forward(nonZeros: r.network.layerSizes, layers: shapes)
         testAccuracy = r.test.accuracy
         validationAccuracy = r.validation.accuracy
         testLoss = r.test.loss

@@ -250,7 +250,7 @@ struct SparseTrainCommand: ParsableCommand {
                                        runs: results.map(SparseRunRecord.init), summary: summary, divergences: divergences,
                                        model: loaded?.provenance, versions: CommonOptions.versions)
         try common.emit(record, command: "sparse-train", divergences: divergences) {
-            var text = prefix + report(record)
+            var text = prefix + report(record, runs: results)
             if prepared.testIsValidation { text += "\nnote: no --test file, so every \"test\" figure above is on the validation file \(validation ?? "")\n" }
             for d in divergences { text += "\ndiverged: \(d) — its figures are of the blown-up network, not results" }
             return divergences.isEmpty ? text : text + "\n"
@@ -317,7 +317,8 @@ struct SparseTrainCommand: ParsableCommand {
         "\(record.allocations.first?.distribution ?? dist) distribution on \(record.net), \(record.budget) budget\n\n" + allocationTables(record.layers, record.allocations)
     }
 
-    func report(_ record: SparseTrainRecord) -> String {
+    /// - Parameter runs: the runs behind the record, for their wall times (which the record leaves out).
+    func report(_ record: SparseTrainRecord, runs: [SparseRunResult] = []) -> String {
         let sources = record.data.map(\.source).joined(separator: ", ")
         var out = "sparse-train on \(sources) (\(record.samples.map(String.init).joined(separator: "/")) train/val/test), \(record.net), "
         out += "\(record.allocations.first?.distribution ?? dist) distribution, \(record.budget) budget, \(record.seeds.count) paired seeds, \(record.parameters.int("epochs")) epochs\n"
@@ -326,7 +327,7 @@ struct SparseTrainCommand: ParsableCommand {
         let hasStatic = record.methods.contains { $0.name == "static" }
         var headers = ["S", "method", "test acc % [95% CI]"]
         if hasStatic { headers.append("gap to static, points [95% CI] (wins)") }
-        headers += ["train FLOPs ×dense", "inference FLOPs ×dense", "step cost ÷3f_S (window)", "updates", "mask changes"]
+        headers += ["train FLOPs ×dense", "inference FLOPs ×dense", "step cost ÷3f_S (window)", "wall ms/step", "updates", "mask changes"]
         var rows = [[String]]()
         for s in record.summary {
             var row = ["\(s.sparsity)", s.method]
@@ -337,12 +338,16 @@ struct SparseTrainCommand: ParsableCommand {
                 } else { row.append("(one seed)") }
             }
             row += [String(format: "%.4f", s.trainingFLOPsFraction), String(format: "%.4f", s.inferenceFLOPsFraction),
-                    String(format: "%.3f", s.stepOverheadInWindow), "\(s.maskUpdates)", String(format: "%.0f", s.maskChanges)]
+                    String(format: "%.3f", s.stepOverheadInWindow)]
+            let mine = runs.filter { $0.method == s.method && $0.sparsity == s.sparsity && !$0.ledger.samples.isEmpty }
+            row.append(mine.isEmpty ? "—" : String(format: "%.3f", 1000 * Descriptive.mean(mine.map { $0.seconds / Double($0.ledger.samples.count) })))
+            row += ["\(s.maskUpdates)", String(format: "%.0f", s.maskChanges)]
             rows.append(row)
         }
         out += Table(headers: headers, rows: rows).render() + "\n"
         out += "train FLOPs: counted step by step on the masks in force (3f_S per step; 2f_S + f_D on steps that need the dense gradient), over dense training (3f_D); "
-        out += "step cost ÷3f_S: the mean per-step cost up to the last mask update over static training on the same masks\n\n"
+        out += "step cost ÷3f_S: the mean per-step cost up to the last mask update over static training on the same masks; "
+        out += "wall ms/step: measured wall time of a run (training, mask updates and evaluation) over its steps, mean over seeds\n\n"
         // Accuracy against training FLOPs: one series per method across sparsities.
         var plot = LinePlot(title: "test accuracy against training FLOPs (mean over \(record.seeds.count) seeds)",
                             xLabel: "training FLOPs / dense training", yLabel: "test accuracy %", xScale: .log10)

@@ -1,35 +1,24 @@
 import ClaimKit
 import Claims
-import Components
 import Foundation
+import TestSupport
 
-/// Each claim's quick run at master seed 1, computed once per test process and shared by every test that
-/// reads it. The contract test and the per-claim tests used to run the same quick claims twice, and those
-/// runs are most of this target's time.
+/// Each claim's quick run at master seed 1, as the shared `verify all --quick` run of the binary wrote it: its
+/// record read back from the file, and its text from the run's report. The contract test and the per-claim tests
+/// read these instead of running the claims again in process (the quick claims are most of `make test`'s work).
 enum QuickRuns {
-    private final class Slot: @unchecked Sendable {
-        let lock = NSLock()
-        var result: Result<ClaimResult, any Error>?
+    /// The quick run of claim `id` at master seed 1: the record file decoded, and the claim's section of the report.
+    static func seed1(_ id: String) throws -> ClaimResult {
+        let run = try SharedVerifyAll.run()
+        let claim = try ClaimRegistry.all.named(id)
+        let record = try decode(try run.record(claim.resultFileName))
+        return ClaimResult(record: record, report: try run.section(id) ?? "")
     }
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var slots = [String: Slot]()
-
-    /// The quick run of claim `id` at master seed 1, with its text report; the first caller computes it,
-    /// on both cores (records do not depend on the worker count), and later callers wait for it.
-    static func seed1(_ id: String) throws -> ClaimResult {
-        let slot = lock.withLock { () -> Slot in
-            if let s = slots[id] { return s }
-            let s = Slot()
-            slots[id] = s
-            return s
-        }
-        return try slot.lock.withLock {
-            if slot.result == nil {
-                Allocator.keepFreedMemory()  // as the binary does, so these runs cost what `verify` costs
-                slot.result = Result { try ClaimRunner.run(any: try ClaimRegistry.all.named(id), seed: 1, mode: .quick, workers: 2) }
-            }
-            return try slot.result!.get()
-        }
+    /// A record as the JSON output writes non-finite numbers.
+    static func decode(_ data: Data) throws -> ClaimRecord {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(ClaimRecord.self, from: data)
     }
 }

@@ -1,56 +1,6 @@
 import Foundation
+import TestSupport
 import Testing
-
-/// Runs the built `workbench` binary as a user would, and captures what it prints and its exit status.
-struct WorkbenchProcess {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-
-    /// The executable sits next to the test bundle in SwiftPM's build directory.
-    static var executable: URL {
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("workbench")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        let bundle = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("workbench")
-        return bundle
-    }
-
-    static func run(_ args: [String], in directory: URL? = nil) throws -> WorkbenchProcess {
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = args
-        let dir = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("wb-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        p.currentDirectoryURL = dir
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Read before waiting so a large output cannot fill the pipe and deadlock.
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return WorkbenchProcess(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    /// A fresh temporary directory holding one file `name` with `text`; returns the directory.
-    static func directory(with text: String, named name: String) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        return dir
-    }
-
-    /// stderr without empty lines.
-    var errorLines: [String] { stderr.split(separator: "\n").map(String.init) }
-}
 
 @Suite struct CLIFoundationTests {
     @Test func unknownClaimExitsTwoWithOneLineNamingTheKnownClaims() throws {

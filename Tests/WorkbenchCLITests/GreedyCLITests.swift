@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct GreedyCLITests {
     /// A small decay run: seconds, not minutes.

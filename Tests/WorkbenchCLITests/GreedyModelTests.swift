@@ -5,6 +5,7 @@ import Randomness
 import SparseNets
 import Testing
 @testable import WorkbenchCLI
+import TestSupport
 
 /// `greedy prune-mlp --model`: a network trained by the workbench prunes the same from memory and from its file.
 @Suite struct GreedyModelTests {

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+import TestSupport
 
 /// `--model` on prune, lottery and sparse-train: a saved network is θ₀, and a bad file is one line and exit 2.
 @Suite struct ModelCLITests {

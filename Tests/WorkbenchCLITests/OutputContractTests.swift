@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Every command writes one complete record to `--out`, atomically, and it is what `--json` prints.
 @Suite struct OutputContractTests {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 @testable import WorkbenchCLI
+import TestSupport
 
 /// Seeded random and mutated argument lists through the real option parser (issue #17, item 4).
 ///

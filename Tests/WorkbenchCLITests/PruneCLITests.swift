@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct PruneCLITests {
     @Test func badInputExitsTwoWithOneLine() throws {
@@ -120,5 +121,26 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.lowercased().contains("collapse"))
         #expect(r.stdout.lowercased().contains("disconnected") || r.stdout.lowercased().contains("no input-to-output path"))
+    }
+
+    /// On an MLP every kept weight costs one multiply-add per sample, so the FLOP fraction is the kept fraction;
+    /// the text prints it beside a measured wall time, which the record leaves out.
+    @Test func flopsOnTheFinalMasksAreRecordedAndWallTimeIsPrintedOnly() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-prune-flops-\(UUID().uuidString)")
+        let r = try WorkbenchProcess.run(["prune", "--method", "snip,random", "--sparsity", "0.8", "--epochs", "1", "--seeds", "2", "--net", "mlp:32,16",
+                                          "--ascii", "--quiet", "--out", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("FLOPs ×dense") && r.stdout.contains("wall s/run"))
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasSuffix(".json") })
+        let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+        #expect(!text.contains("seconds") && !text.contains("wall"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let runs = try #require(json["runs"] as? [[String: Any]])
+        #expect(runs.count == 4)
+        for run in runs {
+            let kept = try #require(run["keptWeights"] as? Double), all = try #require(run["prunableWeights"] as? Double)
+            let fraction = try #require(run["inferenceFLOPsFraction"] as? Double)
+            #expect(abs(fraction - kept / all) < 1e-12, "\(fraction) vs \(kept)/\(all)")
+        }
     }
 }

@@ -2,16 +2,10 @@ import ClaimKit
 import Claims
 import Foundation
 import Testing
+import TestSupport
 
 /// `verify … --report FILE.md`: the Markdown report of a run agrees with that run's JSON records.
 @Suite struct ReportTests {
-    /// The section of `id` in the report: from its "## id" heading to the next "## " heading.
-    static func section(_ report: String, _ id: String) -> String? {
-        guard let start = report.range(of: "\n## \(id)\n") else { return nil }
-        let rest = report[start.upperBound...]
-        return String(rest[..<(rest.range(of: "\n## ")?.lowerBound ?? rest.endIndex)])
-    }
-
     /// The fitted-figures table rows of a section, keyed by fit name: estimate, lower, upper, R² (nil for "—").
     static func fitRows(_ section: String) -> [String: [Double?]] {
         guard let table = section.components(separatedBy: "### Fitted figures").dropFirst().first?
@@ -45,7 +39,7 @@ import Testing
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         for claim in ClaimRegistry.all.entries {
             let record = try decoder.decode(ClaimRecord.self, from: Data(contentsOf: dir.appendingPathComponent(claim.resultFileName)))
-            let section = try #require(Self.section(report, claim.id), "the report has no section for \(claim.id)")
+            let section = try #require(SharedVerifyAll.section(report, claim.id), "the report has no section for \(claim.id)")
             #expect(section.contains(record.statement) && section.contains(claim.source), "\(claim.id): statement or source missing")
             #expect(section.contains("**\(record.verdict.rawValue.uppercased())** — \(record.verdictReason)"), "\(claim.id): verdict")
             #expect(section.contains("workbench verify \(claim.id) --seed 1 --quick"), "\(claim.id): reproducing command")

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct SafetensorsCLITests {
     /// `prune --save-masks/--save` writes a PyTorch Sequential state dict whose masks match the record and zero the weights.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs `workbench sweep` (or any program) as a user would, with extra environment variables, in the foreground or the
 /// background. Children are started with posix_spawn and reaped with waitpid, their output going to files: the Slurm

@@ -1,6 +1,7 @@
 import Claims
 import Foundation
 import Testing
+import TestSupport
 
 /// `verify --jobs N` runs claims concurrently; what it writes must not depend on N.
 @Suite struct VerifyJobsTests {

@@ -29,8 +29,10 @@ public enum SparseComparison {
         let total = jobs.count
         return try ParallelRuns.map(jobs.count, workers: workers) { i in
             let j = jobs[i], m = methods[j.method], a = allocations[j.allocation]
-            let r = try experiment.run(m, allocation: a, seed: seeds[j.seed], sparsity: sparsities?[j.allocation],
+            let started = Date()
+            var r = try experiment.run(m, allocation: a, seed: seeds[j.seed], sparsity: sparsities?[j.allocation],
                                        component: "\(m.name) at sparsity \(String(format: "%g", a.sparsity)), seed \(j.seed + 1)")
+            r.seconds = Date().timeIntervalSince(started)
             progress.update("\(label): \(counter.increment())/\(total) runs done")
             return r
         }

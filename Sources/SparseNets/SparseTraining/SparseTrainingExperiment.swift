@@ -66,6 +66,8 @@ public struct SparseRunResult: Sendable {
     public var connectivity: ConnectivityReport
     /// The trained network.
     public var network: MaskedNetwork
+    /// Wall time of the run in seconds (set by `SparseComparison.run`; for text, never for records).
+    public var seconds: Double = .nan
 }
 
 /// Paired sparse-training runs: one seed fixes the initial weights θ₀, the data order and the initial mask for every method.
