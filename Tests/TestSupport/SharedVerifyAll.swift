@@ -4,6 +4,10 @@ import Foundation
 /// that reads a claim's quick record at master seed 1: the claim contract and per-claim tests, the report's
 /// figures against the records, and `--jobs 1` against `--jobs 2`. The quick claims are most of what `make test`
 /// computes, and each test ran them again.
+///
+/// With `WORKBENCH_SHARED_RECORDS=DIR` (set by `make test`) the run writes into DIR (`records/`, `report.md`, and
+/// last `complete`, holding the exit status), where the notebooks step reads the quick records instead of running
+/// the same command a second time.
 public enum SharedVerifyAll {
     public struct Run: Sendable {
         public let process: WorkbenchProcess
@@ -29,10 +33,14 @@ public enum SharedVerifyAll {
         try lock.withLock {
             if result == nil {
                 result = Result {
-                    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-verify-all-\(UUID().uuidString)")
-                    let out = dir.appendingPathComponent("out2"), report = dir.appendingPathComponent("r.md")
+                    let shared = ProcessInfo.processInfo.environment["WORKBENCH_SHARED_RECORDS"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+                    let dir = shared ?? FileManager.default.temporaryDirectory.appendingPathComponent("wb-verify-all-\(UUID().uuidString)")
+                    let out = dir.appendingPathComponent("records"), report = dir.appendingPathComponent("report.md")
+                    let complete = dir.appendingPathComponent("complete")
+                    try? FileManager.default.removeItem(at: complete)
                     let p = try WorkbenchProcess.run(["verify", "all", "--quick", "--json", "--quiet", "--jobs", "2",
                                                       "--out", out.path, "--report", report.path], in: dir)
+                    try "\(p.status)\n".write(to: complete, atomically: true, encoding: .utf8)
                     return Run(process: p, out: out, report: report)
                 }
             }
