@@ -50,11 +50,13 @@ let package = Package(
         .target(name: "Sweep", dependencies: ["Components", "Statistics", "TextPlot"]),
 
         // Command line: commands in a library (testable), a thin executable.
+        // Commands parse and print; the libraries compute. Optimising the commands' code bought no run time and was
+        // the longest serial step of a release build (about 25 s of one core), so it compiles unoptimised.
         .target(name: "WorkbenchCLI", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "ClaimKit", "Claims", "Components", "LinearAlgebra", "Randomness", "Statistics", "TextPlot", "Datasets",
             "GreedySelection", "Bilevel", "SparseNets", "Sweep",
-        ]),
+        ], swiftSettings: [.unsafeFlags(["-Onone"], .when(configuration: .release))]),
         .executableTarget(name: "workbench", dependencies: ["WorkbenchCLI", "Components"]),
         .executableTarget(name: "Benchmarks", dependencies: [
             "Components", "LinearAlgebra", "Randomness", "TextPlot", "Datasets", "GreedySelection", "Bilevel", "SparseNets",
