@@ -145,39 +145,11 @@ public struct Trajectory: Sendable, Codable {
     public var finalX: [Double]
     /// Wall time in seconds: printed beside the counts, never instead of them, and left out of the record
     /// (records are byte-identical for the same command and seed).
-    public var seconds: Double
+    public var seconds: Double = 0
 
+    // Every field but `seconds`, which therefore decodes as 0.
     enum CodingKeys: String, CodingKey {
         case algorithm, problem, metric, calls, values, iterations, counts, divergence, finalGradNormSq, finalValue, finalUpperLoss, finalX
-    }
-
-    public init(algorithm: String, problem: String, metric: ProblemMetric, calls: [Double], values: [Double], iterations: Int,
-                counts: OracleCounts, divergence: Divergence?, finalGradNormSq: Double?, finalValue: Double?, finalUpperLoss: Double,
-                finalX: [Double], seconds: Double) {
-        self.algorithm = algorithm
-        self.problem = problem
-        self.metric = metric
-        self.calls = calls
-        self.values = values
-        self.iterations = iterations
-        self.counts = counts
-        self.divergence = divergence
-        self.finalGradNormSq = finalGradNormSq
-        self.finalValue = finalValue
-        self.finalUpperLoss = finalUpperLoss
-        self.finalX = finalX
-        self.seconds = seconds
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(algorithm: try c.decode(String.self, forKey: .algorithm), problem: try c.decode(String.self, forKey: .problem),
-                  metric: try c.decode(ProblemMetric.self, forKey: .metric), calls: try c.decode([Double].self, forKey: .calls),
-                  values: try c.decode([Double].self, forKey: .values), iterations: try c.decode(Int.self, forKey: .iterations),
-                  counts: try c.decode(OracleCounts.self, forKey: .counts), divergence: try c.decodeIfPresent(Divergence.self, forKey: .divergence),
-                  finalGradNormSq: try c.decodeIfPresent(Double.self, forKey: .finalGradNormSq),
-                  finalValue: try c.decodeIfPresent(Double.self, forKey: .finalValue),
-                  finalUpperLoss: try c.decode(Double.self, forKey: .finalUpperLoss), finalX: try c.decode([Double].self, forKey: .finalX), seconds: 0)
     }
 }
 

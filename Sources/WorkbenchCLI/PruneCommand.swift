@@ -322,7 +322,7 @@ struct PruneCommand: ParsableCommand {
                        String(format: "%.1f", 100 * s.minTestAccuracy)]
             let mine = record.runs.indices.filter { record.runs[$0].method == s.method && record.runs[$0].sparsity == s.sparsity }
             row.append(String(format: "%.4f", Descriptive.mean(mine.map { record.runs[$0].inferenceFLOPsFraction })))
-            row.append(String(format: "%.2f", Descriptive.mean(mine.compactMap { $0 < seconds.count ? seconds[$0] : nil })))
+            row.append(String(format: "%.2f", Descriptive.mean(mine.map { seconds[$0] })))
             row += ["\(s.runsWithCollapse)/\(record.seeds.count)", "\(s.runsWithDisconnectedClass)/\(record.seeds.count)"]
             if hasRandom {
                 let gaps = record.seeds.compactMap { seed -> Double? in
