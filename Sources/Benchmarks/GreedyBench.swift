@@ -15,6 +15,8 @@ struct GreedyRate {
 struct GreedyFigures {
     var rates: [String: GreedyRate] = [:]
     var gemvPerSecond = Double.nan
+    /// Steps per selector run.
+    var steps = 200
 }
 
 /// Selection steps per second on N = 10⁴ neurons, M = 10³ inputs, and the memory bandwidth of the per-step gemv Φᵀe.
@@ -40,7 +42,7 @@ func greedyBenchmarks() -> GreedyFigures {
     print("  " + "bare gemv Φᵀe".padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: " %8.1f steps/s   %6.2f GB/s of matrix read", 1 / perGemv, bytes / perGemv / 1e9))
     // Each selector with the Gram cache (the default) and without it (one gemv per step), side by side.
     print("  " + "selector".padding(toLength: 22, withPad: " ", startingAt: 0) + "   cached steps/s   uncached steps/s   ratio   distinct picks")
-    var out = GreedyFigures(gemvPerSecond: 1 / perGemv)
+    var out = GreedyFigures(gemvPerSecond: 1 / perGemv, steps: steps)
     for selector in SelectorCatalog.standard {
         var rates = [Double](), distinct = 0
         for cache in [true, false] {

@@ -36,13 +36,16 @@ BLASThreads.set(1)
 Allocator.keepFreedMemory()
 let startLoad = loadNote()
 print("workbench benchmarks (release build; numbers vary with the machine and its load; at start: \(startLoad))")
+// BENCH_ONLY=greedy (or bilevel, mlp, sparse, …) runs the sections whose names contain it, to iterate on one area.
+let only = ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? ""
+func section(_ name: String) -> Bool { only.isEmpty || name.contains(only) }
 let limits = machineLimits()
-linearAlgebraBenchmarks()
-let greedy = greedyBenchmarks()
-bilevelBenchmarks()
-let benchopt = benchoptQuadraticBenchmarks()
-let mlp = mlpThroughput()
-sparseNetsBenchmarks()
-lotteryBenchmarks()
+if section("linear-algebra") { linearAlgebraBenchmarks() }
+let greedy = section("greedy") ? greedyBenchmarks() : GreedyFigures()
+if section("bilevel") { bilevelBenchmarks() }
+let benchopt = section("bilevel-benchopt") ? benchoptQuadraticBenchmarks() : []
+let mlp = section("mlp") ? mlpThroughput() : []
+if section("sparse") { sparseNetsBenchmarks() }
+if section("lottery") { lotteryBenchmarks() }
 printSummary(BenchFigures(limits: limits, greedy: greedy, mlp: mlp, bilevel: benchopt, anchors: anchors),
              load: "at start: \(startLoad); at end: \(loadNote())")

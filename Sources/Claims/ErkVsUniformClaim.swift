@@ -43,7 +43,6 @@ public struct ErkVsUniformClaim: Claim {
             ScheduleParameters.tEnd,
             Parameter(denseFirst.name, denseFirst.domain, default: .fixed(.flag(true)), denseFirst.help + " (the prototype's uniform: its fc keeps 30 weights at 95%)"),
             Parameter(epochs.name, epochs.domain, default: .byMode(quick: .int(15), standard: epochs.defaultValue(in: .standard) ?? .int(40), full: epochs.defaultValue(in: .full) ?? .int(40)), epochs.help),
-            .int("workers", 2, 1...64, "training runs in parallel threads (the numbers do not depend on it)"),
         ] + TrainingRecipe.parameters.filter { $0.name != "epochs" && $0.name != "per-class" }
     }()
 
@@ -100,7 +99,7 @@ public struct ErkVsUniformClaim: Claim {
         } catch { throw InputError("\(error)") }
         let allocations = arms.flatMap { [$0.uniform, $0.erkParams, $0.erkFLOPs.allocation] }
         let runs = try SparseComparison.run(experiment, methods: [method], allocations: allocations, seeds: seeds,
-                                            workers: run.int("workers"), progress: run.progress, label: "erk-vs-uniform")
+                                            workers: run.workers, progress: run.progress, label: "erk-vs-uniform")
         // Runs come back in (allocation, method, seed) order.
         for a in arms.indices {
             for arm in 0..<3 {

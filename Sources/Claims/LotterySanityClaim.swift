@@ -102,12 +102,12 @@ public struct LotterySanityClaim: Claim {
         let progress: (String) -> Void = { run.progress.update("lottery-sanity: " + $0.dropFirst("lottery: ".count)) }
         let configs = LotteryStudy.grid(nets: [arch], learningRates: lrs, epochs: [recipe.epochs], recipe: recipe)
         let panels = try LotteryStudy.run(configs, data: data, pruningPerClass: run.int("per-class"), procedure: procedure, arms: arms,
-                                          armsFromRound: run.int("arms-from-round"), seeds: seeds, progress: progress)
+                                          armsFromRound: run.int("arms-from-round"), seeds: seeds, workers: run.workers, progress: progress)
         var widePanel: LotteryPanel?
         if let wide {
             let wideConfig = LotteryStudy.grid(nets: [wide], learningRates: [lrs[0]], epochs: [recipe.epochs], recipe: recipe)
             widePanel = try LotteryStudy.run(wideConfig, data: data, pruningPerClass: run.int("per-class"), procedure: procedure,
-                                             arms: [TicketArm(), ReinitArm()], seeds: seeds, progress: progress).first
+                                             arms: [TicketArm(), ReinitArm()], seeds: seeds, workers: run.workers, progress: progress).first
         }
         return Measurement(seeds: seeds, lrs: lrs, panels: panels, wide: widePanel, criteria: TicketCriteria(parameters: run.parameters),
                            samples: [data.train.count, data.validation.count, data.test.count])

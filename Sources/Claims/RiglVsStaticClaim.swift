@@ -37,7 +37,6 @@ public struct RiglVsStaticClaim: Claim {
                       "second ΔT at which RigL and SET are rerun for the RigL-vs-SET boundary (0 skips it)"),
             .text("overhead-sparsities", "0.9,0.95,0.98", "sparsities at which RigL's training-FLOP overhead over static is reported"),
             Parameter(epochs.name, epochs.domain, default: .byMode(quick: .int(20), standard: epochs.defaultValue(in: .standard) ?? .int(40), full: epochs.defaultValue(in: .full) ?? .int(40)), epochs.help),
-            .int("workers", 2, 1...64, "training runs in parallel threads (the numbers do not depend on it)"),
         ] + TrainingRecipe.parameters.filter { $0.name != "epochs" && $0.name != "per-class" }
     }()
 
@@ -97,7 +96,7 @@ public struct RiglVsStaticClaim: Claim {
         }
         let sparsities = [moderate, high]
         let allocations = try sparsities.map(allocation)
-        let workers = run.int("workers")
+        let workers = run.workers
         let runs = try SparseComparison.run(experiment, methods: try methods(Self.methods, deltaT: deltaT), allocations: allocations,
                                             seeds: seeds, workers: workers, progress: run.progress, label: "rigl-vs-static ΔT = \(deltaT)")
         var boundaryRuns = [SparseRunResult]()

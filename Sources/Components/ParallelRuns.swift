@@ -10,7 +10,10 @@ public enum ParallelRuns {
         guard count > 0 else { return [] }
         let box = JobBox<T>(count)
         let threads = max(1, min(workers, count))
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+        // Threads of our own rather than DispatchQueue.concurrentPerform: libdispatch divides a nested apply's width by
+        // the outer one's, so a claim's inner runs under `verify all --jobs 2` ran on one core for the whole claim,
+        // even after the other outer worker had nothing left to do.
+        let work: @Sendable () -> Void = {
             while true {
                 box.lock.lock()
                 let i = box.next
@@ -23,6 +26,14 @@ public enum ParallelRuns {
                 box.lock.unlock()
             }
         }
+        let done = DispatchSemaphore(value: 0)
+        for _ in 1..<threads {
+            let thread = Thread { work(); done.signal() }
+            thread.stackSize = 1 << 23
+            thread.start()
+        }
+        work()
+        for _ in 1..<threads { done.wait() }
         return try box.results.map { r throws -> T in
             guard let r else { throw InputError("internal: a parallel job did not run") }
             return try r.get()

@@ -45,21 +45,57 @@ public final class Propagator {
     /// The CSR pattern layer `i` runs on in this pass, if any.
     private func pattern(_ i: Int) -> CSRPattern? { kernels == .dense ? nil : patterns[i] }
 
+    /// The buffers of one batch size, kept when the batch size changes: an epoch's last, smaller batch would otherwise
+    /// reallocate (and zero) every buffer twice per epoch.
+    private struct Buffers {
+        var a: [Matrix], z: [Matrix], h: [Matrix], dz: [Matrix], da: [Matrix], dh: [Matrix]
+        var ra: [Matrix], rz: [Matrix], rh: [Matrix], rdz: [Matrix], rda: [Matrix], tmp: [Matrix]
+        var probabilities: Matrix
+        var workspaces: [LayerWorkspace]
+    }
+    private var stash: [Int: Buffers] = [:]
+
     private func prepare(_ net: MaskedNetwork, batch b: Int) {
+        if b == batch && Self.sameShape(net, shapeKey) { return }
         let key = net.layers.map(\.outputSize) + [net.inputSize]
-        if b == batch && key == shapeKey { return }
+        if key != shapeKey {
+            stash = [:]
+        } else if batch > 0 {
+            stash[batch] = Buffers(a: a, z: z, h: h, dz: dz, da: da, dh: dh, ra: ra, rz: rz, rh: rh, rdz: rdz, rda: rda, tmp: tmp,
+                                   probabilities: probabilities, workspaces: workspaces)
+        }
         batch = b
         shapeKey = key
+        if let kept = stash.removeValue(forKey: b) {
+            a = kept.a; z = kept.z; h = kept.h; dz = kept.dz; da = kept.da; dh = kept.dh
+            ra = kept.ra; rz = kept.rz; rh = kept.rh; rdz = kept.rdz; rda = kept.rda; tmp = kept.tmp
+            probabilities = kept.probabilities
+            workspaces = kept.workspaces
+            return
+        }
         let L = net.layers.count
         func m(_ rows: Int) -> Matrix { Matrix(rows: rows, cols: b) }
         a = net.layers.map { m($0.inputSize) }
         z = net.layers.map { m($0.outputSize) }
         h = (0..<L).map { i in i < L - 1 && net.pools[i] != nil ? m(net.layers[i].outputSize) : Matrix(rows: 0, cols: 0) }
         dz = z; da = a; dh = h
-        ra = a; rz = z; rh = h; rdz = z; rda = a
-        tmp = z
+        // The R-buffers are sized by the first Hessian-vector product: training never uses them.
+        ra = []; rz = []; rh = []; rdz = []; rda = []; tmp = []
         probabilities = m(net.classCount)
         workspaces = net.layers.map { _ in LayerWorkspace() }
+    }
+
+    /// Whether `net`'s layer output sizes and input size equal `key` (checked every step without building an array).
+    private static func sameShape(_ net: MaskedNetwork, _ key: [Int]) -> Bool {
+        guard key.count == net.layers.count + 1, key[net.layers.count] == net.inputSize else { return false }
+        for (i, layer) in net.layers.enumerated() where layer.outputSize != key[i] { return false }
+        return true
+    }
+
+    /// Sizes the R-operator buffers for the current batch.
+    private func prepareR() {
+        guard ra.count != a.count else { return }
+        ra = a; rz = z; rh = h; rdz = z; rda = a; tmp = z
     }
 
     /// Copies the columns `indices` of a features × samples matrix into the input buffer.
@@ -79,7 +115,24 @@ public final class Propagator {
     private static func gate(_ zv: Matrix, _ x: inout Matrix) {
         zv.storage.withUnsafeBufferPointer { zp in
             x.storage.withUnsafeMutableBufferPointer { xp in
-                for i in xp.indices where zp[i] <= 0 { xp[i] = 0 }
+                // Four lanes at a time by an explicit vector select: the scalar loop compiled to a branch per element,
+                // 7% of a training step. Same values (0 where z ≤ 0; NaN pre-activations keep x).
+                let n = xp.count
+                var i = 0
+                if let x = xp.baseAddress, let zb = zp.baseAddress {
+                    let xr = UnsafeMutableRawPointer(x), zr = UnsafeRawPointer(zb)
+                    while i + 4 <= n {
+                        var v = xr.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
+                        let zv = zr.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
+                        v.replace(with: 0, where: zv .<= 0)
+                        xr.storeBytes(of: v, toByteOffset: i * 8, as: SIMD4<Double>.self)
+                        i += 4
+                    }
+                }
+                while i < n {
+                    if zp[i] <= 0 { xp[i] = 0 }
+                    i += 1
+                }
             }
         }
     }
@@ -190,16 +243,16 @@ public final class Propagator {
             }
             layer.biasGradient(outputGradient: dz[i], beta: 0, into: &gradient.biases[i])
             if i > 0 {
+                // Without a pool between the layers the input gradient lands in dz[i − 1] directly (same shape), saving a copy.
+                let pool = net.pools[i - 1]
                 if let p {
-                    p.inputGradient(outputGradient: dz[i], beta: 0, into: &da[i])
+                    if pool == nil { p.inputGradient(outputGradient: dz[i], beta: 0, into: &dz[i - 1]) } else { p.inputGradient(outputGradient: dz[i], beta: 0, into: &da[i]) }
+                } else if pool == nil {
+                    try layer.inputGradient(weights: net.parameters.weights[i], outputGradient: dz[i], workspace: workspaces[i], beta: 0, into: &dz[i - 1])
                 } else {
                     try layer.inputGradient(weights: net.parameters.weights[i], outputGradient: dz[i], workspace: workspaces[i], beta: 0, into: &da[i])
                 }
-                if let pool = net.pools[i - 1] {
-                    pool.adjoint(da[i], into: &dz[i - 1])
-                } else {
-                    copy(da[i], into: &dz[i - 1])
-                }
+                if let pool { pool.adjoint(da[i], into: &dz[i - 1]) }
                 Self.gate(z[i - 1], &dz[i - 1])
             }
         }
@@ -223,6 +276,7 @@ public final class Propagator {
         let (l, _) = softmax(labels, cols, temperature: temperature)
         seedOutputGradient(labels, cols, temperature: temperature)
         try backward(net, into: &gradient)
+        prepareR()
         let L = net.layers.count
         // R-forward: R{z_i} = W_i ⊛ R{a_i} + V_i ⊛ a_i + v_b; R{a_0} = 0.
         for i in 0..<L {

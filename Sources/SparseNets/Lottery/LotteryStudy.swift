@@ -38,25 +38,48 @@ public enum LotteryStudy {
     /// Throws `InputError` before any training when a rewind epoch lies beyond some configuration's run.
     /// A `model` is θ₀ of every seed (its architecture must be each configuration's); `observe` sees every training as it ends.
     public static func run(_ configurations: [Configuration], data: PreparedData, pruningPerClass: Int, procedure: IMPProcedure,
-                           arms: [any LotteryArm], armsFromRound: Int = 1, seeds: [UInt64], model: MaskedNetwork? = nil,
+                           arms: [any LotteryArm], armsFromRound: Int = 1, seeds: [UInt64], model: MaskedNetwork? = nil, workers: Int = 1,
                            progress: ((String) -> Void)? = nil, observe: ((ArmObservation) -> Void)? = nil) throws -> [LotteryPanel] {
         let experiments = try configurations.map { c throws(InputError) in
             try LotteryExperiment(base: PairedPruningExperiment(architecture: c.architecture, data: data, recipe: c.recipe, pruningPerClass: pruningPerClass,
                                                                 model: model),
                                   procedure: procedure, arms: arms, armsFromRound: armsFromRound)
         }
+        // Every (configuration, seed) is an independent job drawing only from its seed's streams, so results do not depend
+        // on `workers`. Observers see the runs in order, so with one the runs stay serial.
+        let jobs = configurations.indices.flatMap { i in seeds.indices.map { (i, $0) } }
+        let callbacks = Callbacks(progress: progress, observe: observe)
+        let outcomes = try ParallelRuns.map(jobs.count, workers: observe == nil ? workers : 1) { j -> LotterySeedOutcome in
+            let (i, k) = jobs[j]
+            let c = configurations[i]
+            let name = "\(c.architecture) lr \(c.recipe.optimizer.learningRate) \(c.recipe.epochs) epochs"
+            let label = "seed \(k + 1)"
+            return try experiments[i].run(seed: seeds[k], label: label, progress: { step in
+                callbacks.report("lottery: \(name) (\(i + 1)/\(configurations.count)), \(label)/\(seeds.count) \(step.dropFirst(label.count + 2))")
+            }, observe: callbacks.observe)
+        }
         var panels = [LotteryPanel]()
         for (i, (c, e)) in zip(configurations, experiments).enumerated() {
-            let name = "\(c.architecture) lr \(c.recipe.optimizer.learningRate) \(c.recipe.epochs) epochs"
-            var outcomes = [LotterySeedOutcome]()
-            for (k, seed) in seeds.enumerated() {
-                let label = "seed \(k + 1)"
-                outcomes.append(try e.run(seed: seed, label: label, progress: { step in
-                    progress?("lottery: \(name) (\(i + 1)/\(configurations.count)), \(label)/\(seeds.count) \(step.dropFirst(label.count + 2))")
-                }, observe: observe))
-            }
-            panels.append(LotteryPanel(architecture: c.architecture, recipe: c.recipe, seeds: outcomes, arms: e.arms.map(\.name)))
+            let mine = outcomes[(i * seeds.count)..<((i + 1) * seeds.count)]
+            panels.append(LotteryPanel(architecture: c.architecture, recipe: c.recipe, seeds: Array(mine), arms: e.arms.map(\.name)))
         }
         return panels
+    }
+}
+
+/// The caller's callbacks, shared by the parallel runs: progress lines are serialised by a lock, and `observe` is only
+/// given when the runs are serial.
+private final class Callbacks: @unchecked Sendable {
+    let lock = NSLock()
+    let progress: ((String) -> Void)?
+    let observe: ((ArmObservation) -> Void)?
+    init(progress: ((String) -> Void)?, observe: ((ArmObservation) -> Void)?) {
+        self.progress = progress
+        self.observe = observe
+    }
+    func report(_ line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        progress?(line)
     }
 }
