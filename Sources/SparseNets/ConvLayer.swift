@@ -47,12 +47,19 @@ public struct ConvLayer: WeightLayer {
                         for b in 0..<batch {
                             let src = b * inSize + c * hw
                             let dst = colBase + b * hw
+                            // The in-image columns of each row are one contiguous copy and the padding is zeroed
+                            // around it: a bounds test per element cost a quarter of a CNN training step.
+                            let lo = max(0, -dx), hi = min(w, w - dx)
                             for y in 0..<h {
-                                let sy = y + dy
-                                for xx in 0..<w {
-                                    let sx = xx + dx
-                                    xp[dst + y * w + xx] = (sy >= 0 && sy < h && sx >= 0 && sx < w) ? ap[src + sy * w + sx] : 0
+                                let sy = y + dy, row = dst + y * w
+                                guard sy >= 0 && sy < h else {
+                                    for xx in 0..<w { xp[row + xx] = 0 }
+                                    continue
                                 }
+                                let from = src + sy * w + dx
+                                for xx in 0..<lo { xp[row + xx] = 0 }
+                                for xx in lo..<hi { xp[row + xx] = ap[from + xx] }
+                                for xx in hi..<w { xp[row + xx] = 0 }
                             }
                         }
                     }
@@ -97,9 +104,9 @@ public struct ConvLayer: WeightLayer {
     }
 
     public func weightGradient(outputGradient dz: Matrix, input: Matrix, workspace ws: LayerWorkspace, beta: Double, into dw: inout Matrix) throws {
-        lower(input, into: &ws.loweredOther)
+        if !ws.loweredIsInput { lower(input, into: &ws.loweredOther) }
         reorder(dz, into: &ws.reordered)
-        try gemm(ws.reordered, ws.loweredOther, transposeA: .transpose, beta: beta, into: &dw)
+        try gemm(ws.reordered, ws.loweredIsInput ? ws.lowered : ws.loweredOther, transposeA: .transpose, beta: beta, into: &dw)
     }
 
     public func inputGradient(weights: Matrix, outputGradient dz: Matrix, workspace ws: LayerWorkspace, beta: Double, into da: inout Matrix) throws {
@@ -118,13 +125,13 @@ public struct ConvLayer: WeightLayer {
                         for b in 0..<batch {
                             let dst = b * inSize + c * hw
                             let src = colBase + b * hw
+                            // Only the in-image columns, in the same order as before (the same sums, bit for bit).
+                            let lo = max(0, -dx), hi = min(w, w - dx)
                             for y in 0..<h {
                                 let sy = y + dy
                                 guard sy >= 0 && sy < h else { continue }
-                                for xx in 0..<w {
-                                    let sx = xx + dx
-                                    if sx >= 0 && sx < w { ap[dst + sy * w + sx] += xp[src + y * w + xx] }
-                                }
+                                let to = dst + sy * w + dx, from = src + y * w
+                                for xx in lo..<hi { ap[to + xx] += xp[from + xx] }
                             }
                         }
                     }

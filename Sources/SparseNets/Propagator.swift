@@ -239,6 +239,9 @@ public final class Propagator {
             if let p {
                 p.weightGradient(outputGradient: dz[i], input: a[i], beta: 0, into: &gradient.weights[i])
             } else {
+                // backward always follows the forward pass on the same inputs, so the layer's lowered input is still a[i].
+                workspaces[i].loweredIsInput = true
+                defer { workspaces[i].loweredIsInput = false }
                 try layer.weightGradient(outputGradient: dz[i], input: a[i], workspace: workspaces[i], beta: 0, into: &gradient.weights[i])
             }
             layer.biasGradient(outputGradient: dz[i], beta: 0, into: &gradient.biases[i])

@@ -46,8 +46,9 @@ public final class LayerWorkspace {
     var reordered = Matrix(rows: 0, cols: 0)
     /// Gradient with respect to the lowered input.
     var loweredGradient = Matrix(rows: 0, cols: 0)
-    /// Which input the `lowered` buffer currently holds (identity of a buffer, for reuse between forward and backward).
-    var loweredTag = -1
+    /// Set by the caller while `lowered` holds the lowering of the very input it passes to `weightGradient` (the forward
+    /// pass's own input, unchanged since): the gradient then reuses it instead of lowering the input a second time.
+    var loweredIsInput = false
 
     init() {}
 
