@@ -238,6 +238,18 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                 op[p + 3] += w * a3
                                 p += 4
                             }
+                            if p + 2 <= rows && blockRows == 4 {
+                                let r0 = base + p * cols, r1 = r0 + cols
+                                var a0 = 0.0, a1 = 0.0
+                                for q in 0..<cols {
+                                    let vq = vp[q]
+                                    a0 += mp[r0 + q] * vq
+                                    a1 += mp[r1 + q] * vq
+                                }
+                                op[p] += w * a0
+                                op[p + 1] += w * a1
+                                p += 2
+                            }
                             while p < rows {
                                 let r = base + p * cols
                                 var acc = 0.0

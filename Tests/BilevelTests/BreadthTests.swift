@@ -87,6 +87,30 @@ import Testing
         #expect(Fixtures.relativeError(gx, fdx) < 1e-6)
     }
 
+    /// The batched products sum several rows at once for speed; each row must still be summed in the plain order,
+    /// so the result equals the one-row-at-a-time reference bit for bit (d = 7 runs the 4-, 2- and 1-row paths).
+    @Test("benchopt-quadratic's batched Hessian-vector product equals the one-row-at-a-time sum exactly", arguments: [7, 10, 100])
+    func batchedProductIsTheRowByRowSum(d: Int) throws {
+        let problem = try BenchoptQuadraticProblem(dimension: d, samples: 128, stream: RandomStream(seed: 2442))
+        let stream = RandomStream(seed: 5)
+        let batch = problem.drawBatch(size: 16, stream: stream)
+        let v = stream.gaussianVector(d), x = stream.gaussianVector(d), y = stream.gaussianVector(d)
+        var out = [Double](repeating: .nan, count: d)
+        problem.hessianVector(x, y, v, batch, into: &out)
+        let a = problem.innerMatrices.a
+        var reference = [Double](repeating: 0, count: d)
+        let w = 1 / Double(batch.lower.count)
+        for i in batch.lower {
+            for p in 0..<d {
+                var acc = 0.0
+                for q in 0..<d { acc += a[i][p, q] * v[q] }
+                reference[p] += w * acc
+            }
+        }
+        #expect(out == reference)
+        #expect(Set(batch.lower).count == 16)
+    }
+
     @Test("benchopt-quadratic batches are contiguous blocks, every sample once per epoch, the block order reshuffled after each")
     func benchoptEpochs() throws {
         let p = try Self.benchopt()
