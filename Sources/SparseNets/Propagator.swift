@@ -45,34 +45,10 @@ public final class Propagator {
     /// The CSR pattern layer `i` runs on in this pass, if any.
     private func pattern(_ i: Int) -> CSRPattern? { kernels == .dense ? nil : patterns[i] }
 
-    /// The buffers of one batch size, kept when the batch size changes: an epoch's last, smaller batch would otherwise
-    /// reallocate (and zero) every buffer twice per epoch.
-    private struct Buffers {
-        var a: [Matrix], z: [Matrix], h: [Matrix], dz: [Matrix], da: [Matrix], dh: [Matrix]
-        var ra: [Matrix], rz: [Matrix], rh: [Matrix], rdz: [Matrix], rda: [Matrix], tmp: [Matrix]
-        var probabilities: Matrix
-        var workspaces: [LayerWorkspace]
-    }
-    private var stash: [Int: Buffers] = [:]
-
     private func prepare(_ net: MaskedNetwork, batch b: Int) {
         if b == batch && Self.sameShape(net, shapeKey) { return }
-        let key = net.layers.map(\.outputSize) + [net.inputSize]
-        if key != shapeKey {
-            stash = [:]
-        } else if batch > 0 {
-            stash[batch] = Buffers(a: a, z: z, h: h, dz: dz, da: da, dh: dh, ra: ra, rz: rz, rh: rh, rdz: rdz, rda: rda, tmp: tmp,
-                                   probabilities: probabilities, workspaces: workspaces)
-        }
         batch = b
-        shapeKey = key
-        if let kept = stash.removeValue(forKey: b) {
-            a = kept.a; z = kept.z; h = kept.h; dz = kept.dz; da = kept.da; dh = kept.dh
-            ra = kept.ra; rz = kept.rz; rh = kept.rh; rdz = kept.rdz; rda = kept.rda; tmp = kept.tmp
-            probabilities = kept.probabilities
-            workspaces = kept.workspaces
-            return
-        }
+        shapeKey = net.layers.map(\.outputSize) + [net.inputSize]
         let L = net.layers.count
         func m(_ rows: Int) -> Matrix { Matrix(rows: rows, cols: b) }
         a = net.layers.map { m($0.inputSize) }
