@@ -205,11 +205,12 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
         }
         let idx = lower ? batch.lower : batch.upper
         let w = 1 / Double(max(idx.count, 1)), size = rows * cols
-        // Small matrices (d = 10) go four rows at a time, each summed over q in the same order as one row alone: the same
-        // bits, but four independent chains of adds where one chain's add latency held the loop to a quarter of the rate.
+        // Small matrices (d = 10) go four rows at a time (the rest one by one), each summed over q in the same order as
+        // one row alone: the same bits, but four independent chains of adds where one chain's add latency held the loop
+        // to a quarter of the rate.
         // Large ones (d = 100, 80 KB, read from memory) stay one row at a time: four interleaved row streams measured
         // slower there (0.062 against 0.100 M calls/s), the hardware prefetcher following one stream best.
-        let blockRows = size <= 4096 ? 4 : Int.max
+        let blocked = size <= 4096
         m.withUnsafeBufferPointer { mp in
             v.withUnsafeBufferPointer { vp in
                 out.withUnsafeMutableBufferPointer { op in
@@ -222,7 +223,7 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                             }
                         } else {
                             var p = 0
-                            while p + 4 <= rows && blockRows == 4 {
+                            while blocked && p + 4 <= rows {
                                 let r0 = base + p * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols
                                 var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
                                 for q in 0..<cols {
@@ -237,18 +238,6 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                 op[p + 2] += w * a2
                                 op[p + 3] += w * a3
                                 p += 4
-                            }
-                            if p + 2 <= rows && blockRows == 4 {
-                                let r0 = base + p * cols, r1 = r0 + cols
-                                var a0 = 0.0, a1 = 0.0
-                                for q in 0..<cols {
-                                    let vq = vp[q]
-                                    a0 += mp[r0 + q] * vq
-                                    a1 += mp[r1 + q] * vq
-                                }
-                                op[p] += w * a0
-                                op[p + 1] += w * a1
-                                p += 2
                             }
                             while p < rows {
                                 let r = base + p * cols

@@ -29,6 +29,7 @@ public enum ParallelRuns {
         let done = DispatchSemaphore(value: 0)
         for _ in 1..<threads {
             let thread = Thread { work(); done.signal() }
+            // 8 MB, as the main thread has: a job needs the same stack on whichever thread runs it.
             thread.stackSize = 1 << 23
             thread.start()
         }

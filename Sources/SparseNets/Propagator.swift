@@ -222,16 +222,17 @@ public final class Propagator {
             }
             layer.biasGradient(outputGradient: dz[i], beta: 0, into: &gradient.biases[i])
             if i > 0 {
-                // Without a pool between the layers the input gradient lands in dz[i − 1] directly (same shape), saving a copy.
-                let pool = net.pools[i - 1]
                 if let p {
-                    if pool == nil { p.inputGradient(outputGradient: dz[i], beta: 0, into: &dz[i - 1]) } else { p.inputGradient(outputGradient: dz[i], beta: 0, into: &da[i]) }
-                } else if pool == nil {
-                    try layer.inputGradient(weights: net.parameters.weights[i], outputGradient: dz[i], workspace: workspaces[i], beta: 0, into: &dz[i - 1])
+                    p.inputGradient(outputGradient: dz[i], beta: 0, into: &da[i])
                 } else {
                     try layer.inputGradient(weights: net.parameters.weights[i], outputGradient: dz[i], workspace: workspaces[i], beta: 0, into: &da[i])
                 }
-                if let pool { pool.adjoint(da[i], into: &dz[i - 1]) }
+                if let pool = net.pools[i - 1] {
+                    pool.adjoint(da[i], into: &dz[i - 1])
+                } else {
+                    // Same shape without a pool: exchanging the two buffers replaces a copy (every element is overwritten next step).
+                    swap(&da[i], &dz[i - 1])
+                }
                 Self.gate(z[i - 1], &dz[i - 1])
             }
         }

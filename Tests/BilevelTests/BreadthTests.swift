@@ -88,7 +88,7 @@ import Testing
     }
 
     /// The batched products sum several rows at once for speed; each row must still be summed in the plain order,
-    /// so the result equals the one-row-at-a-time reference bit for bit (d = 7 runs the 4-, 2- and 1-row paths).
+    /// so the result equals the one-row-at-a-time reference bit for bit (d = 7 and 10 run the 4-row block and single rows; d = 100 runs single rows only).
     @Test("benchopt-quadratic's batched Hessian-vector product equals the one-row-at-a-time sum exactly", arguments: [7, 10, 100])
     func batchedProductIsTheRowByRowSum(d: Int) throws {
         let problem = try BenchoptQuadraticProblem(dimension: d, samples: 128, stream: RandomStream(seed: 2442))
