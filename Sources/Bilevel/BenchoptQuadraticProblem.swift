@@ -217,9 +217,26 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                     for i in idx {
                         let base = i * size
                         if transposed {
-                            for q in 0..<rows {
+                            // Small matrices: four rows per sweep over `out`, each element taking the four rows' terms in row
+                            // order (the same sums as one row per sweep) with one load and store instead of four.
+                            var q = 0
+                            while blocked && q + 4 <= rows {
+                                let s0 = w * vp[q], s1 = w * vp[q + 1], s2 = w * vp[q + 2], s3 = w * vp[q + 3]
+                                let r0 = base + q * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols
+                                for p in 0..<cols {
+                                    var t = op[p]
+                                    t += mp[r0 + p] * s0
+                                    t += mp[r1 + p] * s1
+                                    t += mp[r2 + p] * s2
+                                    t += mp[r3 + p] * s3
+                                    op[p] = t
+                                }
+                                q += 4
+                            }
+                            while q < rows {
                                 let s = w * vp[q], row = base + q * cols
                                 for p in 0..<cols { op[p] += mp[row + p] * s }
+                                q += 1
                             }
                         } else {
                             var p = 0
@@ -245,6 +262,100 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                 for q in 0..<cols { acc += mp[r + q] * vp[q] }
                                 op[p] += w * acc
                                 p += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One pass over each sample's square matrix M_i serving two products: Σ_i w·(M_i u₁) into `o1` and Σ_i w·(M_i u₂)
+    /// into `o2`, each row summed over q in `accumulate`'s order, so both equal its results bit for bit.
+    @inline(__always)
+    func accumulatePair(_ m: [Double], dim: Int, _ u1: [Double], _ u2: [Double], _ idx: [Int], into o1: inout [Double], _ o2: inout [Double]) {
+        let w = 1 / Double(max(idx.count, 1)), size = dim * dim
+        // As in `accumulate`: small matrices two rows at a time (four independent chains), large ones one row per stream.
+        let blocked = size <= 4096
+        m.withUnsafeBufferPointer { mp in
+            u1.withUnsafeBufferPointer { ap in
+                u2.withUnsafeBufferPointer { bp in
+                    o1.withUnsafeMutableBufferPointer { p1 in
+                        o2.withUnsafeMutableBufferPointer { p2 in
+                            for i in idx {
+                                let base = i * size
+                                var p = 0
+                                while blocked && p + 2 <= dim {
+                                    let r0 = base + p * dim, r1 = r0 + dim
+                                    var a0 = 0.0, a1 = 0.0, b0 = 0.0, b1 = 0.0
+                                    for q in 0..<dim {
+                                        let m0 = mp[r0 + q], m1 = mp[r1 + q]
+                                        a0 += m0 * ap[q]; b0 += m0 * bp[q]
+                                        a1 += m1 * ap[q]; b1 += m1 * bp[q]
+                                    }
+                                    p1[p] += w * a0; p2[p] += w * b0
+                                    p1[p + 1] += w * a1; p2[p + 1] += w * b1
+                                    p += 2
+                                }
+                                while p < dim {
+                                    let r = base + p * dim
+                                    var a = 0.0, b = 0.0
+                                    for q in 0..<dim { let mq = mp[r + q]; a += mq * ap[q]; b += mq * bp[q] }
+                                    p1[p] += w * a; p2[p] += w * b
+                                    p += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One pass over each sample's C_i (rows × cols) serving Σ_i w·(C_iᵀ t) into `transposedOut` and Σ_i w·(C_i u) into
+    /// `out`, in `accumulate`'s orders (transposed: by sample, row, column; rows: each summed over its columns).
+    @inline(__always)
+    func accumulateCross(_ m: [Double], rows: Int, cols: Int, _ t: [Double], _ u: [Double], _ idx: [Int],
+                         transposedOut: inout [Double], out: inout [Double]) {
+        let w = 1 / Double(max(idx.count, 1)), size = rows * cols, blocked = size <= 4096
+        m.withUnsafeBufferPointer { mp in
+            t.withUnsafeBufferPointer { tp in
+                u.withUnsafeBufferPointer { up in
+                    transposedOut.withUnsafeMutableBufferPointer { ot in
+                        out.withUnsafeMutableBufferPointer { on in
+                            for i in idx {
+                                let base = i * size
+                                var q = 0
+                                // Small matrices four rows at a time: four independent dot chains, one load and store of each
+                                // transposed element per four rows, every sum in the one-row order.
+                                while blocked && q + 4 <= rows {
+                                    let s0 = w * tp[q], s1 = w * tp[q + 1], s2 = w * tp[q + 2], s3 = w * tp[q + 3]
+                                    let r0 = base + q * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols
+                                    var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+                                    for p in 0..<cols {
+                                        let c0 = mp[r0 + p], c1 = mp[r1 + p], c2 = mp[r2 + p], c3 = mp[r3 + p], u = up[p]
+                                        var t = ot[p]
+                                        t += c0 * s0
+                                        t += c1 * s1
+                                        t += c2 * s2
+                                        t += c3 * s3
+                                        ot[p] = t
+                                        a0 += c0 * u; a1 += c1 * u; a2 += c2 * u; a3 += c3 * u
+                                    }
+                                    on[q] += w * a0; on[q + 1] += w * a1; on[q + 2] += w * a2; on[q + 3] += w * a3
+                                    q += 4
+                                }
+                                while q < rows {
+                                    let s = w * tp[q], row = base + q * cols
+                                    var acc = 0.0
+                                    for p in 0..<cols {
+                                        let c = mp[row + p]
+                                        ot[p] += c * s
+                                        acc += c * up[p]
+                                    }
+                                    on[q] += w * acc
+                                    q += 1
+                                }
                             }
                         }
                     }
@@ -291,6 +402,33 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
     public func jacobianVector(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch, into out: inout [Double]) {
         for p in 0..<xDimension { out[p] = 0 }
         accumulate(inner.c, mean: inner.meanC, rows: xDimension, cols: yDimension, transposed: false, v, batch, lower: true, into: &out)
+    }
+
+    /// One pass over the batch's A_i for ∇_y g and the HVP, one over its C_i for ∇_y g's Cᵀx and the JVP: two matrix reads
+    /// per sample where the three calls make four, with the same bits.
+    public func lowerOracles(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch,
+                             gradY: inout [Double], hessianVector hv: inout [Double], jacobianVector jv: inout [Double]) {
+        guard !batch.isFull else {
+            gradYG(x, y, batch, into: &gradY); hessianVector(x, y, v, batch, into: &hv); jacobianVector(x, y, v, batch, into: &jv)
+            return
+        }
+        for p in 0..<yDimension { gradY[p] = 0; hv[p] = 0 }
+        for p in 0..<xDimension { jv[p] = 0 }
+        accumulatePair(inner.a, dim: yDimension, y, v, batch.lower, into: &gradY, &hv)
+        accumulateCross(inner.c, rows: xDimension, cols: yDimension, x, v, batch.lower, transposedOut: &gradY, out: &jv)
+        addLinear(inner.la, mean: inner.meanLA, dim: yDimension, batch, lower: true, into: &gradY)
+    }
+
+    /// ∇_y f and ∇ₓ f with one pass over each outer C_i for both (three matrix reads per sample where two calls make four).
+    public func upperGradients(_ x: [Double], _ y: [Double], _ batch: Minibatch, gradY: inout [Double], gradX: inout [Double]) {
+        guard !batch.isFull else { gradYF(x, y, batch, into: &gradY); gradXF(x, y, batch, into: &gradX); return }
+        for p in 0..<yDimension { gradY[p] = 0 }
+        for p in 0..<xDimension { gradX[p] = 0 }
+        accumulate(outer.a, mean: outer.meanA, rows: yDimension, cols: yDimension, transposed: false, y, batch, lower: false, into: &gradY)
+        accumulate(outer.b, mean: outer.meanB, rows: xDimension, cols: xDimension, transposed: false, x, batch, lower: false, into: &gradX)
+        accumulateCross(outer.c, rows: xDimension, cols: yDimension, x, y, batch.upper, transposedOut: &gradY, out: &gradX)
+        addLinear(outer.la, mean: outer.meanLA, dim: yDimension, batch, lower: false, into: &gradY)
+        addLinear(outer.lb, mean: outer.meanLB, dim: xDimension, batch, lower: false, into: &gradX)
     }
 
     /// The mean φ of a set at (x, y).

@@ -60,6 +60,12 @@ public protocol BilevelProblem: Sendable {
     func hessianVector(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch, into out: inout [Double])
     /// ∇ₓ∇_y g(x, y) · v (an x-sized vector) averaged over `batch`.
     func jacobianVector(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch, into out: inout [Double])
+    /// ∇_y g, ∇²_y g·v and ∇ₓ∇_y g·v at one point on one batch: the same values as the three calls, which a problem
+    /// may compute in fewer passes over its samples (benchopt's `oracles` call).
+    func lowerOracles(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch,
+                      gradY: inout [Double], hessianVector: inout [Double], jacobianVector: inout [Double])
+    /// ∇_y f and ∇ₓ f at one point on one batch: the same values as the two calls, possibly in fewer passes.
+    func upperGradients(_ x: [Double], _ y: [Double], _ batch: Minibatch, gradY: inout [Double], gradX: inout [Double])
 
     /// Whether `gradXG` is implemented (the fully first-order solvers need it).
     var providesGradXG: Bool { get }
@@ -96,6 +102,18 @@ extension BilevelProblem {
     public func drawHessianBatch(size: Int, stream: RandomStream) -> Minibatch { drawBatch(size: size, stream: stream) }
 
     public var walksReshuffledBlocks: Bool { false }
+
+    public func lowerOracles(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch,
+                             gradY: inout [Double], hessianVector hv: inout [Double], jacobianVector jv: inout [Double]) {
+        gradYG(x, y, batch, into: &gradY)
+        hessianVector(x, y, v, batch, into: &hv)
+        jacobianVector(x, y, v, batch, into: &jv)
+    }
+
+    public func upperGradients(_ x: [Double], _ y: [Double], _ batch: Minibatch, gradY: inout [Double], gradX: inout [Double]) {
+        gradYF(x, y, batch, into: &gradY)
+        gradXF(x, y, batch, into: &gradX)
+    }
 
     /// The full-population batch (exact oracles).
     public var fullBatch: Minibatch { Minibatch(size: 1, isFull: true) }

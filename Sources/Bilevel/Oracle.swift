@@ -174,6 +174,22 @@ public final class CountingOracles {
         problem.jacobianVector(x, y, v, batch, into: &out)
     }
 
+    /// ∇_y g, ∇²_y g·v and ∇ₓ∇_y g·v on one batch, counted as the three calls they are.
+    public func lowerOracles(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch,
+                             gradY: inout [Double], hessianVector hv: inout [Double], jacobianVector jv: inout [Double]) {
+        counts.gradYG += cost(batch, .gradYG)
+        counts.hessianVector += cost(batch, .hessianVector)
+        counts.jacobianVector += cost(batch, .jacobianVector)
+        problem.lowerOracles(x, y, v, batch, gradY: &gradY, hessianVector: &hv, jacobianVector: &jv)
+    }
+
+    /// ∇_y f and ∇ₓ f on one batch, counted as the two calls they are.
+    public func upperGradients(_ x: [Double], _ y: [Double], _ batch: Minibatch, gradY: inout [Double], gradX: inout [Double]) {
+        counts.gradYF += cost(batch, .gradYF)
+        counts.gradXF += cost(batch, .gradXF)
+        problem.upperGradients(x, y, batch, gradY: &gradY, gradX: &gradX)
+    }
+
     /// ∇ₓ g(x, y; batch) into `out` (only on problems with `providesGradXG`).
     public func gradXG(_ x: [Double], _ y: [Double], _ batch: Minibatch, into out: inout [Double]) {
         counts.gradXG += cost(batch, .gradXG)

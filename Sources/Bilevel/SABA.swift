@@ -18,13 +18,26 @@ public struct SAGAMemory: Sendable {
     public private(set) var mean: [Double]
     /// Replacements since the mean was last summed from scratch.
     var sinceResum = 0
+    /// Row i's share of the mean when the rows are blocks of unequal length; nil: 1/count each.
+    let weights: [Double]?
 
     /// An all-zero memory for `count` samples of `dimension` numbers each.
     public init(count: Int, dimension: Int) throws(BilevelError) {
+        try self.init(count: count, dimension: dimension, weights: nil)
+    }
+
+    /// An all-zero memory with one row per block of samples, row i weighing `weights[i]` in the mean (the block's
+    /// share of the samples), so the mean stays the population average when the last block is shorter.
+    public init(weights: [Double], dimension: Int) throws(BilevelError) {
+        try self.init(count: weights.count, dimension: dimension, weights: weights)
+    }
+
+    init(count: Int, dimension: Int, weights: [Double]?) throws(BilevelError) {
         try requireAtLeast(count, 1, "SAGA memory size")
         try requireAtLeast(dimension, 1, "SAGA memory dimension")
         self.count = count
         self.dimension = dimension
+        self.weights = weights
         table = [Double](repeating: 0, count: count * dimension)
         mean = [Double](repeating: 0, count: dimension)
     }
@@ -41,12 +54,15 @@ public struct SAGAMemory: Sendable {
     }
 
     /// Makes `value` sample `i`'s stored value and moves the mean with it.
-    public mutating func replace(_ i: Int, _ value: [Double]) {
-        let base = i * dimension, w = 1 / Double(count)
+    public mutating func replace(_ i: Int, _ value: [Double]) { replace(i, value, at: 0) }
+
+    /// Makes `values[offset..<offset + dimension]` row `i` and moves the mean with it.
+    mutating func replace(_ i: Int, _ values: [Double], at offset: Int) {
+        let base = i * dimension, w = weights?[i] ?? 1 / Double(count)
         table.withUnsafeMutableBufferPointer { t in
             for k in 0..<dimension {
-                mean[k] += w * (value[k] - t[base + k])
-                t[base + k] = value[k]
+                mean[k] += w * (values[offset + k] - t[base + k])
+                t[base + k] = values[offset + k]
             }
         }
         sinceResum += 1
@@ -60,24 +76,46 @@ public struct SAGAMemory: Sendable {
         replace(i, value)
     }
 
+    /// The batch SAGA step: `out` = mean + the average over r of (value_r − row rows[r]), all against the memory as it
+    /// was before the batch; then each row is replaced in turn (a repeated index keeps its last value).
+    /// `values` holds one value per entry of `rows`, back to back.
+    public mutating func step(rows: [Int], _ values: [Double], into out: inout [Double]) {
+        let d = dimension, w = 1 / Double(max(rows.count, 1))
+        for k in 0..<d { out[k] = 0 }
+        table.withUnsafeBufferPointer { t in
+            for (r, i) in rows.enumerated() { for k in 0..<d { out[k] += values[r * d + k] - t[i * d + k] } }
+        }
+        for k in 0..<d { out[k] = mean[k] + w * out[k] }
+        for (r, i) in rows.enumerated() { replace(i, values, at: r * d) }
+    }
+
     /// Recomputes the mean from the table.
     mutating func resum() {
         let d = dimension, n = count, w = 1 / Double(count)
         var m = [Double](repeating: 0, count: d)
         table.withUnsafeBufferPointer { t in
-            for i in 0..<n { for k in 0..<d { m[k] += t[i * d + k] } }
+            if let weights {
+                for i in 0..<n { for k in 0..<d { m[k] += weights[i] * t[i * d + k] } }
+            } else {
+                for i in 0..<n { for k in 0..<d { m[k] += t[i * d + k] } }
+            }
         }
-        for k in 0..<d { mean[k] = w * m[k] }
+        for k in 0..<d { mean[k] = weights == nil ? w * m[k] : m[k] }
         sinceResum = 0
     }
 }
+
 
 /// SABA (Dagréou, Ablin, Vaiter, Moreau 2022): SOBA's three single-loop directions with every
 /// per-sample term replaced by a SAGA estimate, so constant steps converge on finite sums.
 ///
 /// Memories: ∇_yG, ∇²_yG·v and ∇ₓ∇_yG·v per training sample; ∇_yF and ∇ₓF per validation
-/// sample. The start fills them with one pass over both sets (3n + 2m calls); each step then
-/// draws one training and one validation index uniformly and costs 5 calls.
+/// sample. At batch 1 each step draws one training and one validation index uniformly and costs
+/// 5 calls. At batch B > 1 it costs 5B: on a problem whose minibatches are fixed contiguous blocks
+/// (benchopt-quadratic, both sets of one size) the memory keeps one row per block, as benchopt's
+/// SABA does, and one call per quantity covers the block; elsewhere B indices are drawn per set and
+/// each keeps its own row. `init-memory` full fills every row at the start with one pass over both
+/// sets (3n + 2m calls); zero (benchopt's default) starts them at 0, so early steps lean on fewer rows.
 public struct SABA: BilevelSolver {
     public static let name = "saba"
     public static let summary = "SABA: SOBA with SAGA memories on finite sums, constant steps, O((n+m)^{2/3} ε^-1) (Dagréou et al. 2022)"
@@ -87,10 +125,12 @@ public struct SABA: BilevelSolver {
     ]
     public static let fixedParameters: [Parameter] = [
         .real("rho", 0.015, .positive, "y and v step ρ (constant; SAGA needs ≲ 1/(per-sample L), far below 0.6/L)"),
+        .count("batch", 1, "minibatch size B (one memory row per block where the problem walks fixed blocks)"),
+        .choice("init-memory", "full", ["full", "zero"], "full: one pass fills every memory row at the start (3n + 2m calls); zero: rows start at 0, as in benchopt"),
     ]
 
     public let values: ParameterValues
-    let a: Double, r: Double
+    let a: Double, r: Double, bs: Int, fillMemory: Bool
 
     public static let needsFiniteSum = true
 
@@ -99,53 +139,136 @@ public struct SABA: BilevelSolver {
         try Self.requireSupport(problem)
         self.values = values
         a = values.real("alpha"); r = values.real("rho")
+        bs = try batchSize(values, "batch", problem)
+        if let m = problem.upperSampleCount, bs > m { throw .invalidOption("batch = \(bs) is larger than the \(m) validation samples") }
+        fillMemory = values.string("init-memory") == "full"
+    }
+
+    /// The five memories, with rows per sample (or per block) of each set.
+    struct Memories {
+        var gy: SAGAMemory, hv: SAGAMemory, jv: SAGAMemory, fy: SAGAMemory, fx: SAGAMemory
+        init(lower: (Int, [Double]?), upper: (Int, [Double]?), dx: Int, dy: Int) throws(BilevelError) {
+            func make(_ rows: (Int, [Double]?), _ d: Int) throws(BilevelError) -> SAGAMemory {
+                if let w = rows.1 { return try SAGAMemory(weights: w, dimension: d) }
+                return try SAGAMemory(count: rows.0, dimension: d)
+            }
+            gy = try make(lower, dy); hv = try make(lower, dy); jv = try make(lower, dx)
+            fy = try make(upper, dy); fx = try make(upper, dx)
+        }
     }
 
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
         let problem = oracles.problem
         // init refuses infinite lower populations; an infinite upper one alone has no SAGA form either.
-        guard let n = problem.lowerSampleCount, let m = problem.upperSampleCount, n > 0, m > 0,
-              var gyMemory = try? SAGAMemory(count: n, dimension: y.count),
-              var hvMemory = try? SAGAMemory(count: n, dimension: y.count),
-              var jvMemory = try? SAGAMemory(count: n, dimension: x.count),
-              var fyMemory = try? SAGAMemory(count: m, dimension: y.count),
-              var fxMemory = try? SAGAMemory(count: m, dimension: x.count) else { return }
+        guard let n = problem.lowerSampleCount, let m = problem.upperSampleCount, n > 0, m > 0 else { return }
+        if bs > 1 && problem.walksReshuffledBlocks && n == m {
+            runBlocks(oracles, n: n, x: &x, y: &y, stream: stream, recorder: recorder)
+        } else {
+            runSamples(oracles, n: n, m: m, x: &x, y: &y, stream: stream, recorder: recorder)
+        }
+    }
+
+    /// One row per sample; each step draws B indices per set uniformly (with replacement) and calls each oracle per sample.
+    func runSamples(_ oracles: CountingOracles, n: Int, m: Int, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
         let dx = x.count, dy = y.count
+        guard var mem = try? Memories(lower: (n, nil), upper: (m, nil), dx: dx, dy: dy) else { return }
         var v = [Double](repeating: 0, count: dy)
         var gy = v, hv = v, fy = v, dgy = v, dhv = v, dfy = v
         var fx = [Double](repeating: 0, count: dx), jv = fx, dfx = fx, djv = fx
-        // One pass at the start point: every memory row is then exact, so the first estimates are the full oracles.
         var batch = Minibatch(size: 1, lower: [0], upper: [])
-        for i in 0..<n {
-            batch.lower[0] = i
-            oracles.gradYG(x, y, batch, into: &gy); gyMemory.replace(i, gy)
-            oracles.hessianVector(x, y, v, batch, into: &hv); hvMemory.replace(i, hv)
-            oracles.jacobianVector(x, y, v, batch, into: &jv); jvMemory.replace(i, jv)
-        }
-        batch = Minibatch(size: 1, lower: [], upper: [0])
-        for j in 0..<m {
-            batch.upper[0] = j
-            oracles.gradYF(x, y, batch, into: &fy); fyMemory.replace(j, fy)
-            oracles.gradXF(x, y, batch, into: &fx); fxMemory.replace(j, fx)
+        if fillMemory {
+            // One pass at the start point: every memory row is then exact, so the first estimates are the full oracles.
+            for i in 0..<n {
+                batch.lower[0] = i
+                oracles.gradYG(x, y, batch, into: &gy); mem.gy.replace(i, gy)
+                oracles.hessianVector(x, y, v, batch, into: &hv); mem.hv.replace(i, hv)
+                oracles.jacobianVector(x, y, v, batch, into: &jv); mem.jv.replace(i, jv)
+            }
+            batch = Minibatch(size: 1, lower: [], upper: [0])
+            for j in 0..<m {
+                batch.upper[0] = j
+                oracles.gradYF(x, y, batch, into: &fy); mem.fy.replace(j, fy)
+                oracles.gradXF(x, y, batch, into: &fx); mem.fx.replace(j, fx)
+            }
         }
         batch = Minibatch(size: 1, lower: [0], upper: [0])
+        if bs == 1 {
+            repeat {
+                let i = stream.uniformInt(n), j = stream.uniformInt(m)
+                batch.lower[0] = i; batch.upper[0] = j
+                // All five at (x_k, y_k, v_k) before any variable moves.
+                oracles.lowerOracles(x, y, v, batch, gradY: &gy, hessianVector: &hv, jacobianVector: &jv)
+                oracles.upperGradients(x, y, batch, gradY: &fy, gradX: &fx)
+                mem.gy.step(i, gy, into: &dgy)
+                mem.hv.step(i, hv, into: &dhv)
+                mem.jv.step(i, jv, into: &djv)
+                mem.fy.step(j, fy, into: &dfy)
+                mem.fx.step(j, fx, into: &dfx)
+                update(&x, &y, &v, dgy, dhv, djv, dfy, dfx)
+            } while recorder.observe(x, y)
+            return
+        }
+        // Batch B: the B fresh values of each quantity, back to back, then one batch SAGA step per memory.
+        var lower = [Int](repeating: 0, count: bs), upper = lower
+        var bgy = [Double](repeating: 0, count: bs * dy), bhv = bgy, bfy = bgy
+        var bjv = [Double](repeating: 0, count: bs * dx), bfx = bjv
         repeat {
-            let i = stream.uniformInt(n), j = stream.uniformInt(m)
-            batch.lower[0] = i; batch.upper[0] = j
-            // All five at (x_k, y_k, v_k) before any variable moves.
-            oracles.gradYG(x, y, batch, into: &gy)
-            oracles.hessianVector(x, y, v, batch, into: &hv)
-            oracles.jacobianVector(x, y, v, batch, into: &jv)
-            oracles.gradYF(x, y, batch, into: &fy)
-            oracles.gradXF(x, y, batch, into: &fx)
-            gyMemory.step(i, gy, into: &dgy)
-            hvMemory.step(i, hv, into: &dhv)
-            jvMemory.step(i, jv, into: &djv)
-            fyMemory.step(j, fy, into: &dfy)
-            fxMemory.step(j, fx, into: &dfx)
-            for k in 0..<dy { y[k] -= r * dgy[k]; v[k] -= r * (dhv[k] + dfy[k]) }
-            for k in 0..<dx { x[k] -= a * (dfx[k] + djv[k]) }
+            for s in 0..<bs { lower[s] = stream.uniformInt(n) }
+            for s in 0..<bs { upper[s] = stream.uniformInt(m) }
+            for s in 0..<bs {
+                batch.lower[0] = lower[s]; batch.upper[0] = upper[s]
+                oracles.lowerOracles(x, y, v, batch, gradY: &gy, hessianVector: &hv, jacobianVector: &jv)
+                oracles.upperGradients(x, y, batch, gradY: &fy, gradX: &fx)
+                for k in 0..<dy { bgy[s * dy + k] = gy[k]; bhv[s * dy + k] = hv[k]; bfy[s * dy + k] = fy[k] }
+                for k in 0..<dx { bjv[s * dx + k] = jv[k]; bfx[s * dx + k] = fx[k] }
+            }
+            mem.gy.step(rows: lower, bgy, into: &dgy)
+            mem.hv.step(rows: lower, bhv, into: &dhv)
+            mem.jv.step(rows: lower, bjv, into: &djv)
+            mem.fy.step(rows: upper, bfy, into: &dfy)
+            mem.fx.step(rows: upper, bfx, into: &dfx)
+            update(&x, &y, &v, dgy, dhv, djv, dfy, dfx)
         } while recorder.observe(x, y)
+    }
+
+    /// One row per contiguous block of B samples (benchopt's memory): each step takes the problem's next block, one call per quantity.
+    func runBlocks(_ oracles: CountingOracles, n: Int, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
+        let dx = x.count, dy = y.count
+        let blocks = (n + bs - 1) / bs
+        let weights = (0..<blocks).map { Double(min(n, ($0 + 1) * bs) - $0 * bs) / Double(n) }
+        guard var mem = try? Memories(lower: (blocks, weights), upper: (blocks, weights), dx: dx, dy: dy) else { return }
+        var v = [Double](repeating: 0, count: dy)
+        var gy = v, hv = v, fy = v, dgy = v, dhv = v, dfy = v
+        var fx = [Double](repeating: 0, count: dx), jv = fx, dfx = fx, djv = fx
+        if fillMemory {
+            for b in 0..<blocks {
+                let rows = Array((b * bs)..<min(n, (b + 1) * bs))
+                let batch = Minibatch(size: rows.count, lower: rows, upper: rows)
+                oracles.lowerOracles(x, y, v, batch, gradY: &gy, hessianVector: &hv, jacobianVector: &jv)
+                oracles.upperGradients(x, y, batch, gradY: &fy, gradX: &fx)
+                mem.gy.replace(b, gy); mem.hv.replace(b, hv); mem.jv.replace(b, jv); mem.fy.replace(b, fy); mem.fx.replace(b, fx)
+            }
+        }
+        repeat {
+            let batch = oracles.draw(bs, stream)
+            let i = batch.lower[0] / bs, j = batch.upper[0] / bs
+            oracles.lowerOracles(x, y, v, batch, gradY: &gy, hessianVector: &hv, jacobianVector: &jv)
+            oracles.upperGradients(x, y, batch, gradY: &fy, gradX: &fx)
+            mem.gy.step(i, gy, into: &dgy)
+            mem.hv.step(i, hv, into: &dhv)
+            mem.jv.step(i, jv, into: &djv)
+            mem.fy.step(j, fy, into: &dfy)
+            mem.fx.step(j, fx, into: &dfx)
+            update(&x, &y, &v, dgy, dhv, djv, dfy, dfx)
+        } while recorder.observe(x, y)
+    }
+
+    /// y and v take ρ-steps along their estimates, x a γ-step, all from the same iterate.
+    @inline(__always)
+    func update(_ x: inout [Double], _ y: inout [Double], _ v: inout [Double],
+                _ dgy: [Double], _ dhv: [Double], _ djv: [Double], _ dfy: [Double], _ dfx: [Double]) {
+        for k in 0..<y.count { y[k] -= r * dgy[k]; v[k] -= r * (dhv[k] + dfy[k]) }
+        for k in 0..<x.count { x[k] -= a * (dfx[k] + djv[k]) }
     }
 
     public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: ParameterValue] { [:] }

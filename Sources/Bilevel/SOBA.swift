@@ -33,11 +33,8 @@ public struct SOBA: BilevelSolver {
         var k = 0
         repeat {
             let batch = oracles.draw(bs, stream)
-            oracles.gradYG(x, y, batch, into: &gy)
-            oracles.hessianVector(x, y, z, batch, into: &hz)
-            oracles.gradYF(x, y, batch, into: &fy)
-            oracles.gradXF(x, y, batch, into: &fx)
-            oracles.jacobianVector(x, y, z, batch, into: &jz)
+            oracles.lowerOracles(x, y, z, batch, gradY: &gy, hessianVector: &hz, jacobianVector: &jz)
+            oracles.upperGradients(x, y, batch, gradY: &fy, gradX: &fx)
             let rk = decayed(r, k, offset: k0, power: 0.4), ak = decayed(a, k, offset: k0, power: 0.6)
             for i in 0..<dy { y[i] -= rk * gy[i]; z[i] -= rk * (hz[i] + fy[i]) }
             for i in 0..<dx { x[i] -= ak * (fx[i] + jz[i]) }
