@@ -4,7 +4,8 @@ Writes, under --out: the executed copy <name>.ipynb, <name>.html, and every figu
 figures/<name>-<k>.png. The folder is handed to the notebooks in the RESULTS environment
 variable. Exits 1 if any cell of any notebook raised (all notebooks are still run).
 """
-import argparse, base64, os, re, sys, time
+import argparse, base64, multiprocessing, os, re, sys, time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -22,15 +23,12 @@ root = Path(__file__).resolve().parent.parent
 notebooks = sorted((root / 'notebooks').glob('*.ipynb'))
 out = Path(args.out).resolve()
 figures = out / 'figures'
-figures.mkdir(parents=True, exist_ok=True)
-for old in figures.glob('*.png'):
-    old.unlink()
 os.environ['RESULTS'] = str(Path(args.results).resolve())
 os.environ.setdefault('MPLBACKEND', 'module://matplotlib_inline.backend_inline')
 os.environ.setdefault('JUPYTER_PLATFORM_DIRS', '1')
 
-failed = []
-for path in notebooks:
+def execute(path):
+    """Runs one notebook and writes its executed copy, HTML and figures; returns (name, figures, seconds, error text or None)."""
     start = time.time()
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=args.timeout, kernel_name='python3',
@@ -39,7 +37,8 @@ for path in notebooks:
     try:
         client.execute()
     except CellExecutionError as e:
-        error = e
+        # The last lines of the traceback name the cell's error.
+        error = '\n'.join(re.sub(r'\x1b\[[0-9;]*m', '', str(e)).strip().splitlines()[-6:])
     nbformat.write(nb, out / path.name)
     body, _ = HTMLExporter().from_notebook_node(nb)
     (out / (path.stem + '.html')).write_text(body, encoding='utf-8')
@@ -50,19 +49,29 @@ for path in notebooks:
             if png:
                 count += 1
                 (figures / f'{path.stem}-{count}.png').write_bytes(base64.b64decode(png))
-    if error is not None:
-        failed.append(path.name)
-        # The last lines of the traceback name the cell's error.
-        print(f'notebooks: {path.name} FAILED after {time.time() - start:.1f} s:', file=sys.stderr)
-        plain = re.sub(r'\x1b\[[0-9;]*m', '', str(error)).strip()
-        print('\n'.join(plain.splitlines()[-6:]), file=sys.stderr)
-    else:
-        print(f'notebooks: {path.name} ok, {count} figure{"s" if count != 1 else ""}, {time.time() - start:.1f} s')
+    return path.name, count, time.time() - start, error
 
-if not notebooks:
-    print('notebooks: no notebooks/*.ipynb found', file=sys.stderr)
-    sys.exit(1)
-if failed:
-    print(f'notebooks: {len(failed)} of {len(notebooks)} failed: {", ".join(failed)} (executed copies in {out})', file=sys.stderr)
-    sys.exit(1)
-print(f'notebooks: all {len(notebooks)} executed; HTML and executed copies in {out}, figures in {figures}')
+
+if __name__ == '__main__':
+    if not notebooks:
+        print('notebooks: no notebooks/*.ipynb found', file=sys.stderr)
+        sys.exit(1)
+    figures.mkdir(parents=True, exist_ok=True)
+    for old in figures.glob('*.png'):
+        old.unlink()
+    failed = []
+    # Each notebook runs in its own kernel process and writes only its own files: two at a time use both cores,
+    # where one at a time left one idle. Reports print in name order whatever finishes first.
+    # Forked workers share this process's parsed arguments and never rerun the set-up above.
+    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context('fork')) as pool:
+        for name, count, seconds, error in pool.map(execute, notebooks):
+            if error is not None:
+                failed.append(name)
+                print(f'notebooks: {name} FAILED after {seconds:.1f} s:', file=sys.stderr)
+                print(error, file=sys.stderr)
+            else:
+                print(f'notebooks: {name} ok, {count} figure{"s" if count != 1 else ""}, {seconds:.1f} s')
+    if failed:
+        print(f'notebooks: {len(failed)} of {len(notebooks)} failed: {", ".join(failed)} (executed copies in {out})', file=sys.stderr)
+        sys.exit(1)
+    print(f'notebooks: all {len(notebooks)} executed; HTML and executed copies in {out}, figures in {figures}')

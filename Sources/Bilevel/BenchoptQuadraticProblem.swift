@@ -419,6 +419,26 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
         addLinear(inner.la, mean: inner.meanLA, dim: yDimension, batch, lower: true, into: &gradY)
     }
 
+    /// One pass over the batch's A_i for both points' A y; C_iᵀx and a per point, each sum in `gradY`'s order.
+    public func gradYGPair(_ x1: [Double], _ y1: [Double], _ x2: [Double], _ y2: [Double], _ batch: Minibatch,
+                           into out1: inout [Double], _ out2: inout [Double]) {
+        guard !batch.isFull else { gradYG(x1, y1, batch, into: &out1); gradYG(x2, y2, batch, into: &out2); return }
+        for p in 0..<yDimension { out1[p] = 0; out2[p] = 0 }
+        accumulatePair(inner.a, dim: yDimension, y1, y2, batch.lower, into: &out1, &out2)
+        accumulate(inner.c, mean: inner.meanC, rows: xDimension, cols: yDimension, transposed: true, x1, batch, lower: true, into: &out1)
+        accumulate(inner.c, mean: inner.meanC, rows: xDimension, cols: yDimension, transposed: true, x2, batch, lower: true, into: &out2)
+        addLinear(inner.la, mean: inner.meanLA, dim: yDimension, batch, lower: true, into: &out1)
+        addLinear(inner.la, mean: inner.meanLA, dim: yDimension, batch, lower: true, into: &out2)
+    }
+
+    /// The Hessian (A, the same at every point) read once for both products.
+    public func hessianVectorPair(_ x1: [Double], _ y1: [Double], _ v1: [Double], _ x2: [Double], _ y2: [Double], _ v2: [Double],
+                                  _ batch: Minibatch, into out1: inout [Double], _ out2: inout [Double]) {
+        guard !batch.isFull else { hessianVector(x1, y1, v1, batch, into: &out1); hessianVector(x2, y2, v2, batch, into: &out2); return }
+        for p in 0..<yDimension { out1[p] = 0; out2[p] = 0 }
+        accumulatePair(inner.a, dim: yDimension, v1, v2, batch.lower, into: &out1, &out2)
+    }
+
     /// ∇_y f and ∇ₓ f with one pass over each outer C_i for both (three matrix reads per sample where two calls make four).
     public func upperGradients(_ x: [Double], _ y: [Double], _ batch: Minibatch, gradY: inout [Double], gradX: inout [Double]) {
         guard !batch.isFull else { gradYF(x, y, batch, into: &gradY); gradXF(x, y, batch, into: &gradX); return }

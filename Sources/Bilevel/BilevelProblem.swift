@@ -64,6 +64,13 @@ public protocol BilevelProblem: Sendable {
     /// may compute in fewer passes over its samples (benchopt's `oracles` call).
     func lowerOracles(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch,
                       gradY: inout [Double], hessianVector: inout [Double], jacobianVector: inout [Double])
+    /// ∇_y g at (x₁, y₁) and at (x₂, y₂) on one batch: the same values as the two calls, possibly in fewer passes.
+    func gradYGPair(_ x1: [Double], _ y1: [Double], _ x2: [Double], _ y2: [Double], _ batch: Minibatch,
+                    into out1: inout [Double], _ out2: inout [Double])
+    /// ∇²_y g(x₁, y₁)·v₁ and ∇²_y g(x₂, y₂)·v₂ on one batch (MRBO's and VRBO's new and old iterates): the same values as
+    /// the two calls, possibly in one pass over the samples.
+    func hessianVectorPair(_ x1: [Double], _ y1: [Double], _ v1: [Double], _ x2: [Double], _ y2: [Double], _ v2: [Double],
+                           _ batch: Minibatch, into out1: inout [Double], _ out2: inout [Double])
     /// ∇_y f and ∇ₓ f at one point on one batch: the same values as the two calls, possibly in fewer passes.
     func upperGradients(_ x: [Double], _ y: [Double], _ batch: Minibatch, gradY: inout [Double], gradX: inout [Double])
 
@@ -113,6 +120,18 @@ extension BilevelProblem {
     public func upperGradients(_ x: [Double], _ y: [Double], _ batch: Minibatch, gradY: inout [Double], gradX: inout [Double]) {
         gradYF(x, y, batch, into: &gradY)
         gradXF(x, y, batch, into: &gradX)
+    }
+
+    public func gradYGPair(_ x1: [Double], _ y1: [Double], _ x2: [Double], _ y2: [Double], _ batch: Minibatch,
+                           into out1: inout [Double], _ out2: inout [Double]) {
+        gradYG(x1, y1, batch, into: &out1)
+        gradYG(x2, y2, batch, into: &out2)
+    }
+
+    public func hessianVectorPair(_ x1: [Double], _ y1: [Double], _ v1: [Double], _ x2: [Double], _ y2: [Double], _ v2: [Double],
+                                  _ batch: Minibatch, into out1: inout [Double], _ out2: inout [Double]) {
+        hessianVector(x1, y1, v1, batch, into: &out1)
+        hessianVector(x2, y2, v2, batch, into: &out2)
     }
 
     /// The full-population batch (exact oracles).

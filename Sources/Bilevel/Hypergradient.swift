@@ -77,6 +77,36 @@ public struct NeumannEstimator: Sendable {
         for i in 0..<out.count { out[i] -= work.jv[i] }
     }
 
+    /// `estimate` at two points on one sample (MRBO's and VRBO's new and old iterates), into `out1` and `out2`: the same
+    /// two results, each chain's steps in its own order, with every Hessian factor of both chains taken as one pair call.
+    public func estimatePair(_ oracles: CountingOracles, _ x1: [Double], _ y1: [Double], _ x2: [Double], _ y2: [Double], _ sample: Sample,
+                             work w1: Workspace, _ w2: Workspace, into out1: inout [Double], _ out2: inout [Double]) {
+        let dy = y1.count, truncated = randomTruncation, eta = eta
+        // Per workspace, as `estimate` does it; a nested function, not a loop over [w1, w2], which would allocate per factor.
+        func start(_ w: Workspace) { for i in 0..<dy { w.p[i] = w.r[i]; w.v[i] = truncated ? 0 : w.r[i] } }
+        func factor(_ w: Workspace) {
+            for i in 0..<dy {
+                w.p[i] -= eta * w.hp[i]
+                if !truncated { w.v[i] += w.p[i] }
+            }
+        }
+        oracles.gradYF(x1, y1, sample.outer, into: &w1.r)
+        oracles.gradYF(x2, y2, sample.outer, into: &w2.r)
+        start(w1); start(w2)
+        for hb in sample.hessian {
+            oracles.hessianVectorPair(x1, y1, w1.p, x2, y2, w2.p, hb, into: &w1.hp, &w2.hp)
+            factor(w1); factor(w2)
+        }
+        let scale = truncated ? eta * Double(terms) : eta
+        for w in [w1, w2] { for i in 0..<dy { w.v[i] = scale * (truncated ? w.p[i] : w.v[i]) } }
+        oracles.gradXF(x1, y1, sample.outer, into: &out1)
+        oracles.jacobianVector(x1, y1, w1.v, sample.outer, into: &w1.jv)
+        for i in 0..<out1.count { out1[i] -= w1.jv[i] }
+        oracles.gradXF(x2, y2, sample.outer, into: &out2)
+        oracles.jacobianVector(x2, y2, w2.v, sample.outer, into: &w2.jv)
+        for i in 0..<out2.count { out2[i] -= w2.jv[i] }
+    }
+
     /// Scratch vectors for `estimate`, allocated once per run.
     public final class Workspace {
         var r: [Double], p: [Double], hp: [Double], v: [Double], jv: [Double]

@@ -39,7 +39,7 @@ public struct MRBO: BilevelSolver {
 
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
         let dx = x.count, dy = y.count
-        let work = NeumannEstimator.Workspace(xDimension: dx, yDimension: dy)
+        let work = NeumannEstimator.Workspace(xDimension: dx, yDimension: dy), work2 = NeumannEstimator.Workspace(xDimension: dx, yDimension: dy)
         var v = [Double](repeating: 0, count: dy), u = [Double](repeating: 0, count: dx)
         var gNew = v, gOld = v, hNew = u, hOld = u
         oracles.gradYG(x, y, oracles.draw(bs, stream), into: &v)
@@ -53,12 +53,10 @@ public struct MRBO: BilevelSolver {
             Vec.axpy(-l * eta, v, &y)
             let alpha = min(1, k1 * eta * eta), beta = min(1, k2 * eta * eta)
             let batch = oracles.draw(bs, stream)
-            oracles.gradYG(x, y, batch, into: &gNew)
-            oracles.gradYG(xOld, yOld, batch, into: &gOld)
+            oracles.gradYGPair(x, y, xOld, yOld, batch, into: &gNew, &gOld)
             for i in 0..<dy { v[i] = gNew[i] + (1 - beta) * (v[i] - gOld[i]) }
             let sample = neumann.draw(oracles, batch: bs, stream: stream)
-            neumann.estimate(oracles, x, y, sample, work: work, into: &hNew)
-            neumann.estimate(oracles, xOld, yOld, sample, work: work, into: &hOld)
+            neumann.estimatePair(oracles, x, y, xOld, yOld, sample, work: work, work2, into: &hNew, &hOld)
             for i in 0..<dx { u[i] = hNew[i] + (1 - alpha) * (u[i] - hOld[i]) }
             k += 1
         } while recorder.observe(x, y)

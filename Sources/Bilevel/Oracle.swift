@@ -183,6 +183,20 @@ public final class CountingOracles {
         problem.lowerOracles(x, y, v, batch, gradY: &gradY, hessianVector: &hv, jacobianVector: &jv)
     }
 
+    /// ∇_y g at two points on one batch, counted as the two calls they are.
+    public func gradYGPair(_ x1: [Double], _ y1: [Double], _ x2: [Double], _ y2: [Double], _ batch: Minibatch,
+                           into out1: inout [Double], _ out2: inout [Double]) {
+        counts.gradYG += 2 * cost(batch, .gradYG)
+        problem.gradYGPair(x1, y1, x2, y2, batch, into: &out1, &out2)
+    }
+
+    /// Two Hessian-vector products on one batch at two points, counted as the two calls they are.
+    public func hessianVectorPair(_ x1: [Double], _ y1: [Double], _ v1: [Double], _ x2: [Double], _ y2: [Double], _ v2: [Double],
+                                  _ batch: Minibatch, into out1: inout [Double], _ out2: inout [Double]) {
+        counts.hessianVector += 2 * cost(batch, .hessianVector)
+        problem.hessianVectorPair(x1, y1, v1, x2, y2, v2, batch, into: &out1, &out2)
+    }
+
     /// ∇_y f and ∇ₓ f on one batch, counted as the two calls they are.
     public func upperGradients(_ x: [Double], _ y: [Double], _ batch: Minibatch, gradY: inout [Double], gradX: inout [Double]) {
         counts.gradYF += cost(batch, .gradYF)

@@ -39,7 +39,7 @@ public struct VRBO: BilevelSolver {
 
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
         let dx = x.count, dy = y.count
-        let work = NeumannEstimator.Workspace(xDimension: dx, yDimension: dy)
+        let work = NeumannEstimator.Workspace(xDimension: dx, yDimension: dy), work2 = NeumannEstimator.Workspace(xDimension: dx, yDimension: dy)
         var u = [Double](repeating: 0, count: dy), v = [Double](repeating: 0, count: dx)
         var gNew = u, gOld = u, hNew = v, hOld = v
         var ax = x, ay = y
@@ -54,10 +54,8 @@ public struct VRBO: BilevelSolver {
             Vec.axpy(-a, v, &x)
             for _ in 0...m {
                 let sample = neumann.draw(oracles, batch: small, factorBatch: small, stream: stream)
-                neumann.estimate(oracles, x, y, sample, work: work, into: &hNew)
-                neumann.estimate(oracles, ax, ay, sample, work: work, into: &hOld)
-                oracles.gradYG(x, y, sample.outer, into: &gNew)
-                oracles.gradYG(ax, ay, sample.outer, into: &gOld)
+                neumann.estimatePair(oracles, x, y, ax, ay, sample, work: work, work2, into: &hNew, &hOld)
+                oracles.gradYGPair(x, y, ax, ay, sample.outer, into: &gNew, &gOld)
                 for i in 0..<dx { v[i] += hNew[i] - hOld[i] }
                 for i in 0..<dy { u[i] += gNew[i] - gOld[i] }
                 ax = x; ay = y

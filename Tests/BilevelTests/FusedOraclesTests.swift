@@ -58,4 +58,51 @@ import Testing
         let c = oracles.counts
         #expect(c.gradYG == 16 && c.hessianVector == 16 && c.jacobianVector == 16 && c.gradYF == 16 && c.gradXF == 16 && c.total == 80)
     }
+
+    /// MRBO and VRBO evaluate ∇_yG and the Neumann series at their new and old iterates on one sample: the pair calls
+    /// must equal two separate calls exactly, on the fused problem and through the default of any other.
+    @Test("two-point pairs (∇_yG, HVP) equal two separate calls bit for bit and count as two", arguments: [7, 10, 100])
+    func pairsEqualTwoCalls(d: Int) throws {
+        let p = try BenchoptQuadraticProblem(dimension: d, samples: 128, stream: RandomStream(seed: 2442))
+        let s = RandomStream(seed: 8)
+        let batch = p.drawBatch(size: 16, stream: s)
+        let x1 = s.gaussianVector(d), y1 = s.gaussianVector(d), x2 = s.gaussianVector(d), y2 = s.gaussianVector(d)
+        let v1 = s.gaussianVector(d), v2 = s.gaussianVector(d)
+        var a1 = [Double](repeating: .nan, count: d), a2 = a1, b1 = a1, b2 = a1
+        p.gradYG(x1, y1, batch, into: &a1); p.gradYG(x2, y2, batch, into: &a2)
+        p.gradYGPair(x1, y1, x2, y2, batch, into: &b1, &b2)
+        #expect(a1 == b1 && a2 == b2 && a1 != a2, "∇_yG pair at d = \(d)")
+        p.hessianVector(x1, y1, v1, batch, into: &a1); p.hessianVector(x2, y2, v2, batch, into: &a2)
+        p.hessianVectorPair(x1, y1, v1, x2, y2, v2, batch, into: &b1, &b2)
+        #expect(a1 == b1 && a2 == b2 && a1 != a2, "HVP pair at d = \(d)")
+        let oracles = CountingOracles(p)
+        oracles.gradYGPair(x1, y1, x2, y2, batch, into: &b1, &b2)
+        oracles.hessianVectorPair(x1, y1, v1, x2, y2, v2, batch, into: &b1, &b2)
+        #expect(oracles.counts.gradYG == 32 && oracles.counts.hessianVector == 32 && oracles.counts.total == 64)
+    }
+
+    /// The paired Neumann estimate is the two single estimates, on the fused problem and on one that only has the defaults.
+    @Test("Neumann estimatePair equals estimate at each point, with the same counts")
+    func neumannPairEqualsTwoEstimates() throws {
+        let problems: [any BilevelProblem] = [try BenchoptQuadraticProblem(dimension: 10, samples: 128, stream: RandomStream(seed: 2442)),
+                                              try Fixtures.logreg()]
+        for p in problems {
+            for truncated in [false, true] {
+                let neumann = try NeumannEstimator(eta: 0.1, terms: 6, hessianBatch: 4, randomTruncation: truncated)
+                let single = CountingOracles(p), paired = CountingOracles(p)
+                let s = RandomStream(seed: 12)
+                let sample = neumann.draw(single, batch: 8, stream: s)
+                let x1 = Fixtures.point(p.xDimension, s.split("x1")), y1 = Fixtures.point(p.yDimension, s.split("y1"))
+                let x2 = Fixtures.point(p.xDimension, s.split("x2")), y2 = Fixtures.point(p.yDimension, s.split("y2"))
+                let w1 = NeumannEstimator.Workspace(xDimension: p.xDimension, yDimension: p.yDimension)
+                let w2 = NeumannEstimator.Workspace(xDimension: p.xDimension, yDimension: p.yDimension)
+                var e1 = [Double](repeating: .nan, count: p.xDimension), e2 = e1, f1 = e1, f2 = e1
+                neumann.estimate(single, x1, y1, sample, work: w1, into: &e1)
+                neumann.estimate(single, x2, y2, sample, work: w1, into: &e2)
+                neumann.estimatePair(paired, x1, y1, x2, y2, sample, work: w1, w2, into: &f1, &f2)
+                #expect(e1 == f1 && e2 == f2 && e1 != e2, "\(p.name) truncated \(truncated)")
+                #expect(single.counts == paired.counts, "\(p.name): \(single.counts) vs \(paired.counts)")
+            }
+        }
+    }
 }
