@@ -84,14 +84,17 @@ func printSummary(_ f: BenchFigures, load: String) {
 
     print("\nbilevel, benchopt-quadratic (goal ≥ \(fmt(Goals.bilevelOverBenchopt, "%.0f"))× benchopt). benchopt's figures are NOT from this run:")
     print("quoted from ../shared/spec/bilevel-solvers.md (benchopt 1.10 + JAX, float32, one core, fastest of 5); the workbench runs float64")
-    print("| solver | d | workbench M calls/s | calls/iteration | benchopt M calls/s (f32) | calls/iteration | ratio | goal | benchopt f64 | settings here |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    // The goal is judged against benchopt's float32 figures (its default); at d = 100 the spec also quotes a float64 run,
+    // the workbench's own precision, whose ratio is printed beside it for a like-for-like reading.
+    print("| solver | d | workbench M calls/s | calls/iteration | benchopt M calls/s (f32) | calls/iteration | ratio | goal | benchopt f64 | ratio to f64 | settings here |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in f.bilevel {
         let q = benchoptQuoted[r.solver]
         let anchor = q.map { r.dimension == 10 ? $0.d10 : $0.d100 }
         let ratio = anchor.map { r.millionCallsPerSecond / $0 }
         let f64 = r.dimension == 100 ? fmt(q?.d100f64, "%.3f") : "—"
-        print("| \(r.solver) | \(r.dimension) | \(fmt(r.millionCallsPerSecond, "%.3f")) | \(fmt(r.callsPerIteration, "%.0f")) | \(fmt(anchor, "%.3f")) | \(q.map { String($0.perIteration) } ?? "—") | \(fmt(ratio, "%.2f×")) | \(verdict(ratio, goal: Goals.bilevelOverBenchopt)) | \(f64) | \(r.settings) |")
+        let f64Ratio = r.dimension == 100 ? fmt(q.map { r.millionCallsPerSecond / $0.d100f64 }, "%.2f×") : "—"
+        print("| \(r.solver) | \(r.dimension) | \(fmt(r.millionCallsPerSecond, "%.3f")) | \(fmt(r.callsPerIteration, "%.0f")) | \(fmt(anchor, "%.3f")) | \(q.map { String($0.perIteration) } ?? "—") | \(fmt(ratio, "%.2f×")) | \(verdict(ratio, goal: Goals.bilevelOverBenchopt)) | \(f64) | \(f64Ratio) | \(r.settings) |")
     }
     // At d = 100 each matrix read is 80 KB, at about half the copy figure (read + write). Reads per call with the fused and
     // paired oracles (proofs/bilevel-solvers.md), per sample of a batch: SOBA and SABA 2 lower (A, C) + 3 upper (A, B, C)
