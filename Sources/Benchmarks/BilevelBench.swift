@@ -29,6 +29,8 @@ func bilevelBenchmarks() {
 struct BenchoptRate {
     let solver: String
     let dimension: Int
+    /// How the samples' matrices are stored: "float64", or "float32" as benchopt stores them.
+    let precision: String
     /// Million oracle calls per second.
     let millionCallsPerSecond: Double
     let callsPerIteration: Double
@@ -55,9 +57,11 @@ func benchoptQuadraticBenchmarks() -> [BenchoptRate] {
     let repetitions = 5
     print("\n== bilevel: benchopt-quadratic (n_inner = n_outer = 1024), the solvers benchopt's figures cover, benchmark settings, fastest of \(repetitions)")
     var out = [BenchoptRate]()
-    for (d, budget) in [(10, 3_000_000), (100, 150_000)] {
-        guard let instance = try? ProblemCatalog.build("benchopt-quadratic", set: ["dim": String(d)], stream: RandomStream(seed: 2442)) else {
-            print("  d = \(d): could not build the instance")
+    // Both storages: float64, the workbench's default, and float32, benchopt's (the matrices rounded once; sums in float64).
+    for (d, budget, precision) in [(10, 3_000_000, "float64"), (10, 3_000_000, "float32"), (100, 150_000, "float64"), (100, 150_000, "float32")] {
+        guard let instance = try? ProblemCatalog.build("benchopt-quadratic", set: ["dim": String(d), "precision": precision],
+                                                       stream: RandomStream(seed: 2442)) else {
+            print("  d = \(d) \(precision): could not build the instance")
             continue
         }
         var solvers = [(name: String, set: [String: String], solver: any BilevelSolver)]()
@@ -84,10 +88,10 @@ func benchoptQuadraticBenchmarks() -> [BenchoptRate] {
             let calls = Double(t.counts.total)
             var settings = s.set.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             if let divergence = t.divergence { settings += " (diverged: \(divergence))" }
-            let rate = BenchoptRate(solver: s.name, dimension: d, millionCallsPerSecond: calls / max(t.seconds, 1e-9) / 1e6,
+            let rate = BenchoptRate(solver: s.name, dimension: d, precision: precision, millionCallsPerSecond: calls / max(t.seconds, 1e-9) / 1e6,
                                     callsPerIteration: calls / Double(max(t.iterations, 1)), settings: settings)
             out.append(rate)
-            print(String(format: "  d = %3d  ", d) + s.name.padding(toLength: 8, withPad: " ", startingAt: 0)
+            print(String(format: "  d = %3d  ", d) + precision + "  " + s.name.padding(toLength: 8, withPad: " ", startingAt: 0)
                   + String(format: " %8.3f M calls/s  %8.0f calls per outer iteration  ", rate.millionCallsPerSecond, rate.callsPerIteration) + rate.settings)
         }
     }

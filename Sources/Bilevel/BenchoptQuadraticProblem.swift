@@ -21,6 +21,11 @@ import Randomness
 /// that a batch-1 step meets, where benchopt's solvers take absolute steps (0.1) at batch 64; benchopt's
 /// samplers belong to each solver's use (inner, outer, Hessian), ours to each batch size (a Hessian draw of the
 /// gradient batch's size advances the same walk).
+/// A stored matrix entry, read as a float64 (the identity for Double, a widening for Float).
+protocol StoredScalar { var asDouble: Double { get } }
+extension Double: StoredScalar { @inline(__always) var asDouble: Double { self } }
+extension Float: StoredScalar { @inline(__always) var asDouble: Double { Double(self) } }
+
 public struct BenchoptQuadraticProblem: BilevelProblem {
     /// One set of samples (inner or outer) with its means.
     struct SampleSet: Sendable {
@@ -31,7 +36,18 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
         let sqrtA: Matrix
         /// Means over the samples.
         let meanA: Matrix, meanB: Matrix, meanC: Matrix, meanLA: [Double], meanLB: [Double]
+        /// float32 copies of A, B, C when the samples are stored as benchopt stores them (nil: float64). The float64
+        /// arrays then hold the same rounded values, so the means and exact quantities are the stored instance's.
+        var single: (a: [Float], b: [Float], c: [Float])? = nil
+
+        /// The per-sample matrices in the precision the oracles read.
+        var storedA: Stored { single.map { .single($0.a) } ?? .double(a) }
+        var storedB: Stored { single.map { .single($0.b) } ?? .double(b) }
+        var storedC: Stored { single.map { .single($0.c) } ?? .double(c) }
     }
+
+    /// Per-sample matrices as read by the oracles: float64, or float32 (benchopt's default dtype), every product summed in float64.
+    enum Stored { case double([Double]), single([Float]) }
 
     public let name = "benchopt-quadratic"
     public let xDimension: Int
@@ -65,8 +81,10 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
     }
 
     /// An instance with `dimension` for both x and y, `samples` inner and outer samples.
+    /// With `float32`, every sample's matrices and vectors are rounded to float32 and the oracles read them as stored
+    /// (benchopt's default dtype, half the bytes per call); all sums stay float64.
     public init(dimension: Int = 10, samples: Int = 1024, mu: Double = 0.1, smoothness: Double = 1, crossSmoothness: Double = 0.1,
-                stream: RandomStream) throws(BilevelError) {
+                float32: Bool = false, stream: RandomStream) throws(BilevelError) {
         try requireAtLeast(dimension, 2, "benchopt-quadratic dimension")
         try requireAtLeast(samples, 1, "benchopt-quadratic samples")
         try requirePositive(mu, "mu")
@@ -77,8 +95,8 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
         var found: (SampleSet, SampleSet, (Double, Double))? = nil
         while trial < 20 && found == nil {
             let s = stream.split(trial)
-            let i = try Self.generate(samples, d, d, mu, smoothness, crossSmoothness, s.split("inner"))
-            let o = try Self.generate(samples, d, d, mu, smoothness, crossSmoothness, s.split("outer"))
+            let i = try Self.generate(samples, d, d, mu, smoothness, crossSmoothness, float32: float32, s.split("inner"))
+            let o = try Self.generate(samples, d, d, mu, smoothness, crossSmoothness, float32: float32, s.split("outer"))
             let range = try Self.valueHessianRange(i, o)
             trial += 1
             if range.0 >= 1e-12 { found = (i, o, range) }
@@ -116,7 +134,8 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
         }
     }
 
-    static func generate(_ n: Int, _ dy: Int, _ dx: Int, _ mu: Double, _ l: Double, _ lc: Double, _ s: RandomStream) throws(BilevelError) -> SampleSet {
+    static func generate(_ n: Int, _ dy: Int, _ dx: Int, _ mu: Double, _ l: Double, _ lc: Double, float32: Bool = false,
+                         _ s: RandomStream) throws(BilevelError) -> SampleSet {
         let sa = symmetric(try orthogonal(dy, s.split("UA")), Vector.logspace(log10(mu) / 2, log10(l) / 2, count: dy))
         let sb = symmetric(try orthogonal(dx, s.split("UB")), [0] + Vector.logspace(log10(mu) / 2, log10(l) / 2, count: dx - 1))
         let uc = try orthogonal(dx, s.split("UC")), vc = try orthogonal(dy, s.split("VC"))
@@ -138,7 +157,11 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
             for q in 0..<dy { var acc = 0.0; for k in 0..<dy { acc += vc[q, k] * gc[i * dy + k] }; w[q] = acc }
             for p in 0..<dx { for q in 0..<dy { c[i * dx * dy + p * dy + q] = v[p] * w[q] } }
         }
-        let la = s.split("a").gaussianVector(n * dy), lb = s.split("b").gaussianVector(n * dx)
+        var la = s.split("a").gaussianVector(n * dy), lb = s.split("b").gaussianVector(n * dx)
+        // float32 storage: the instance is the rounded one, its means and exact quantities computed from it.
+        if float32 { for k in a.indices { a[k] = Double(Float(a[k])) }; for k in b.indices { b[k] = Double(Float(b[k])) }
+                     for k in c.indices { c[k] = Double(Float(c[k])) }; for k in la.indices { la[k] = Double(Float(la[k])) }
+                     for k in lb.indices { lb[k] = Double(Float(lb[k])) } }
         func mean(_ m: [Double], _ r: Int, _ cc: Int) -> Matrix {
             var out = Matrix(rows: r, cols: cc)
             for i in 0..<n { for p in 0..<r { for q in 0..<cc { out[p, q] += m[i * r * cc + p * cc + q] / Double(n) } } }
@@ -149,9 +172,11 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
             for i in 0..<n { for p in 0..<r { out[p] += m[i * r + p] / Double(n) } }
             return out
         }
-        return SampleSet(n: n, dy: dy, dx: dx, a: a, b: b, c: c, la: la, lb: lb, sqrtA: sa,
-                         meanA: mean(a, dy, dy), meanB: mean(b, dx, dx), meanC: mean(c, dx, dy),
-                         meanLA: meanVector(la, dy), meanLB: meanVector(lb, dx))
+        var set = SampleSet(n: n, dy: dy, dx: dx, a: a, b: b, c: c, la: la, lb: lb, sqrtA: sa,
+                            meanA: mean(a, dy, dy), meanB: mean(b, dx, dx), meanC: mean(c, dx, dy),
+                            meanLA: meanVector(la, dy), meanLB: meanVector(lb, dx))
+        if float32 { set.single = (a.map { Float($0) }, b.map { Float($0) }, c.map { Float($0) }) }
+        return set
     }
 
     /// Φ's Hessian JᵀÃJ + B̃ + sym(C̃J) with J = −Ā⁻¹C̄ᵀ = dy*/dx (as benchopt checks it).
@@ -170,7 +195,7 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
     public var summary: [(String, String)] {
         let f = { (x: Double) in String(format: "%.3g", x) }
         return [
-            ("dimensions", "x ∈ R^\(xDimension), y ∈ R^\(yDimension); \(lowerSampleCount ?? 0) inner and \(upperSampleCount ?? 0) outer samples, dense rank-1 matrices"),
+            ("dimensions", "x ∈ R^\(xDimension), y ∈ R^\(yDimension); \(lowerSampleCount ?? 0) inner and \(upperSampleCount ?? 0) outer samples, dense rank-1 matrices" + (inner.single == nil ? "" : ", stored in float32 (sums in float64)")),
             ("spectra", "E[A_i], E[B_i] in [\(f(mu)), \(f(smoothness))] (B with a leading 0); inner mean A in [\(f(innerSpectrum.0)), \(f(innerSpectrum.1))]; E[C_i] singular values logspace(\(f(mu)) … \(f(crossSmoothness)))"),
             ("Φ Hessian", "eigenvalues in [\(f(valueHessianRange.0)), \(f(valueHessianRange.1))] after \(trials) draw(s)"),
             ("step scale L", "tr(mean A) = \(f(lowerSmoothness)) (mean per-sample ‖A_i‖; μ = \(f(lowerStrongConvexity)), the mean's smallest eigenvalue)"),
@@ -193,7 +218,7 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
 
     /// Σ_i w·(M_i v) over `indices` (or the mean matrix on a full batch), accumulated into `out` with factor `scale`.
     @inline(__always)
-    func accumulate(_ m: [Double], mean: Matrix, rows: Int, cols: Int, transposed: Bool, _ v: [Double], _ batch: Minibatch, lower: Bool,
+    func accumulate(_ m: Stored, mean: Matrix, rows: Int, cols: Int, transposed: Bool, _ v: [Double], _ batch: Minibatch, lower: Bool,
                     into out: inout [Double]) {
         if batch.isFull {
             for p in 0..<(transposed ? cols : rows) {
@@ -204,13 +229,24 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
             return
         }
         let idx = lower ? batch.lower : batch.upper
+        switch m {
+        case .double(let d): accumulateSamples(d, rows: rows, cols: cols, transposed: transposed, v, idx, into: &out)
+        case .single(let f): accumulateSamples(f, rows: rows, cols: cols, transposed: transposed, v, idx, into: &out)
+        }
+    }
+
+    /// Σ_i w·(M_i v) (or M_iᵀ v) over the samples `idx`, M stored as `T`.
+    @inline(__always)
+    func accumulateSamples<T: StoredScalar>(_ m: [T], rows: Int, cols: Int, transposed: Bool, _ v: [Double], _ idx: [Int],
+                                            into out: inout [Double]) {
         let w = 1 / Double(max(idx.count, 1)), size = rows * cols
         // Small matrices (d = 10) go four rows at a time (the rest one by one), each summed over q in the same order as
         // one row alone: the same bits, but four independent chains of adds where one chain's add latency held the loop
         // to a quarter of the rate.
-        // Large ones (d = 100, 80 KB, read from memory) stay one row at a time: four interleaved row streams measured
-        // slower there (0.062 against 0.100 M calls/s), the hardware prefetcher following one stream best.
-        let blocked = size <= 4096
+        // Large float64 ones (d = 100, 80 KB, read from memory) stay one row at a time: four interleaved row streams measured
+        // slower there (SOBA 0.081 against 0.144 M calls/s at batch 64). Large float32 ones (40 KB) go four rows at a time:
+        // one row at a time they ran no faster than float64 (0.140), four at a time 0.198, the add chains' latency binding.
+        let blocked = size <= 4096 || T.self == Float.self
         m.withUnsafeBufferPointer { mp in
             v.withUnsafeBufferPointer { vp in
                 out.withUnsafeMutableBufferPointer { op in
@@ -225,17 +261,17 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                 let r0 = base + q * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols
                                 for p in 0..<cols {
                                     var t = op[p]
-                                    t += mp[r0 + p] * s0
-                                    t += mp[r1 + p] * s1
-                                    t += mp[r2 + p] * s2
-                                    t += mp[r3 + p] * s3
+                                    t += mp[r0 + p].asDouble * s0
+                                    t += mp[r1 + p].asDouble * s1
+                                    t += mp[r2 + p].asDouble * s2
+                                    t += mp[r3 + p].asDouble * s3
                                     op[p] = t
                                 }
                                 q += 4
                             }
                             while q < rows {
                                 let s = w * vp[q], row = base + q * cols
-                                for p in 0..<cols { op[p] += mp[row + p] * s }
+                                for p in 0..<cols { op[p] += mp[row + p].asDouble * s }
                                 q += 1
                             }
                         } else {
@@ -245,10 +281,10 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                 var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
                                 for q in 0..<cols {
                                     let vq = vp[q]
-                                    a0 += mp[r0 + q] * vq
-                                    a1 += mp[r1 + q] * vq
-                                    a2 += mp[r2 + q] * vq
-                                    a3 += mp[r3 + q] * vq
+                                    a0 += mp[r0 + q].asDouble * vq
+                                    a1 += mp[r1 + q].asDouble * vq
+                                    a2 += mp[r2 + q].asDouble * vq
+                                    a3 += mp[r3 + q].asDouble * vq
                                 }
                                 op[p] += w * a0
                                 op[p + 1] += w * a1
@@ -259,7 +295,7 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                             while p < rows {
                                 let r = base + p * cols
                                 var acc = 0.0
-                                for q in 0..<cols { acc += mp[r + q] * vp[q] }
+                                for q in 0..<cols { acc += mp[r + q].asDouble * vp[q] }
                                 op[p] += w * acc
                                 p += 1
                             }
@@ -273,10 +309,19 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
     /// One pass over each sample's square matrix M_i serving two products: Σ_i w·(M_i u₁) into `o1` and Σ_i w·(M_i u₂)
     /// into `o2`, each row summed over q in `accumulate`'s order, so both equal its results bit for bit.
     @inline(__always)
-    func accumulatePair(_ m: [Double], dim: Int, _ u1: [Double], _ u2: [Double], _ idx: [Int], into o1: inout [Double], _ o2: inout [Double]) {
+    func accumulatePair(_ m: Stored, dim: Int, _ u1: [Double], _ u2: [Double], _ idx: [Int], into o1: inout [Double], _ o2: inout [Double]) {
+        switch m {
+        case .double(let d): accumulatePairSamples(d, dim: dim, u1, u2, idx, into: &o1, &o2)
+        case .single(let f): accumulatePairSamples(f, dim: dim, u1, u2, idx, into: &o1, &o2)
+        }
+    }
+
+    @inline(__always)
+    func accumulatePairSamples<T: StoredScalar>(_ m: [T], dim: Int, _ u1: [Double], _ u2: [Double], _ idx: [Int],
+                                                into o1: inout [Double], _ o2: inout [Double]) {
         let w = 1 / Double(max(idx.count, 1)), size = dim * dim
-        // As in `accumulate`: small matrices two rows at a time (four independent chains), large ones one row per stream.
-        let blocked = size <= 4096
+        // As in `accumulate`: small or float32 matrices two rows at a time (four independent chains), large float64 ones one row per stream.
+        let blocked = size <= 4096 || T.self == Float.self
         m.withUnsafeBufferPointer { mp in
             u1.withUnsafeBufferPointer { ap in
                 u2.withUnsafeBufferPointer { bp in
@@ -289,7 +334,7 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                     let r0 = base + p * dim, r1 = r0 + dim
                                     var a0 = 0.0, a1 = 0.0, b0 = 0.0, b1 = 0.0
                                     for q in 0..<dim {
-                                        let m0 = mp[r0 + q], m1 = mp[r1 + q]
+                                        let m0 = mp[r0 + q].asDouble, m1 = mp[r1 + q].asDouble
                                         a0 += m0 * ap[q]; b0 += m0 * bp[q]
                                         a1 += m1 * ap[q]; b1 += m1 * bp[q]
                                     }
@@ -300,7 +345,7 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                 while p < dim {
                                     let r = base + p * dim
                                     var a = 0.0, b = 0.0
-                                    for q in 0..<dim { let mq = mp[r + q]; a += mq * ap[q]; b += mq * bp[q] }
+                                    for q in 0..<dim { let mq = mp[r + q].asDouble; a += mq * ap[q]; b += mq * bp[q] }
                                     p1[p] += w * a; p2[p] += w * b
                                     p += 1
                                 }
@@ -315,9 +360,18 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
     /// One pass over each sample's C_i (rows × cols) serving Σ_i w·(C_iᵀ t) into `transposedOut` and Σ_i w·(C_i u) into
     /// `out`, in `accumulate`'s orders (transposed: by sample, row, column; rows: each summed over its columns).
     @inline(__always)
-    func accumulateCross(_ m: [Double], rows: Int, cols: Int, _ t: [Double], _ u: [Double], _ idx: [Int],
+    func accumulateCross(_ m: Stored, rows: Int, cols: Int, _ t: [Double], _ u: [Double], _ idx: [Int],
                          transposedOut: inout [Double], out: inout [Double]) {
-        let w = 1 / Double(max(idx.count, 1)), size = rows * cols, blocked = size <= 4096
+        switch m {
+        case .double(let d): accumulateCrossSamples(d, rows: rows, cols: cols, t, u, idx, transposedOut: &transposedOut, out: &out)
+        case .single(let f): accumulateCrossSamples(f, rows: rows, cols: cols, t, u, idx, transposedOut: &transposedOut, out: &out)
+        }
+    }
+
+    @inline(__always)
+    func accumulateCrossSamples<T: StoredScalar>(_ m: [T], rows: Int, cols: Int, _ t: [Double], _ u: [Double], _ idx: [Int],
+                                                 transposedOut: inout [Double], out: inout [Double]) {
+        let w = 1 / Double(max(idx.count, 1)), size = rows * cols, blocked = size <= 4096 || T.self == Float.self
         m.withUnsafeBufferPointer { mp in
             t.withUnsafeBufferPointer { tp in
                 u.withUnsafeBufferPointer { up in
@@ -333,7 +387,7 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                     let r0 = base + q * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols
                                     var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
                                     for p in 0..<cols {
-                                        let c0 = mp[r0 + p], c1 = mp[r1 + p], c2 = mp[r2 + p], c3 = mp[r3 + p], u = up[p]
+                                        let c0 = mp[r0 + p].asDouble, c1 = mp[r1 + p].asDouble, c2 = mp[r2 + p].asDouble, c3 = mp[r3 + p].asDouble, u = up[p]
                                         var t = ot[p]
                                         t += c0 * s0
                                         t += c1 * s1
@@ -349,7 +403,7 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                     let s = w * tp[q], row = base + q * cols
                                     var acc = 0.0
                                     for p in 0..<cols {
-                                        let c = mp[row + p]
+                                        let c = mp[row + p].asDouble
                                         ot[p] += c * s
                                         acc += c * up[p]
                                     }
@@ -375,16 +429,16 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
     /// ∇_y φ = A y + Cᵀx + a over the set.
     func gradY(_ s: SampleSet, _ x: [Double], _ y: [Double], _ batch: Minibatch, lower: Bool, into out: inout [Double]) {
         for p in 0..<s.dy { out[p] = 0 }
-        accumulate(s.a, mean: s.meanA, rows: s.dy, cols: s.dy, transposed: false, y, batch, lower: lower, into: &out)
-        accumulate(s.c, mean: s.meanC, rows: s.dx, cols: s.dy, transposed: true, x, batch, lower: lower, into: &out)
+        accumulate(s.storedA, mean: s.meanA, rows: s.dy, cols: s.dy, transposed: false, y, batch, lower: lower, into: &out)
+        accumulate(s.storedC, mean: s.meanC, rows: s.dx, cols: s.dy, transposed: true, x, batch, lower: lower, into: &out)
         addLinear(s.la, mean: s.meanLA, dim: s.dy, batch, lower: lower, into: &out)
     }
 
     /// ∇ₓ φ = B x + C y + b over the set.
     func gradX(_ s: SampleSet, _ x: [Double], _ y: [Double], _ batch: Minibatch, lower: Bool, into out: inout [Double]) {
         for p in 0..<s.dx { out[p] = 0 }
-        accumulate(s.b, mean: s.meanB, rows: s.dx, cols: s.dx, transposed: false, x, batch, lower: lower, into: &out)
-        accumulate(s.c, mean: s.meanC, rows: s.dx, cols: s.dy, transposed: false, y, batch, lower: lower, into: &out)
+        accumulate(s.storedB, mean: s.meanB, rows: s.dx, cols: s.dx, transposed: false, x, batch, lower: lower, into: &out)
+        accumulate(s.storedC, mean: s.meanC, rows: s.dx, cols: s.dy, transposed: false, y, batch, lower: lower, into: &out)
         addLinear(s.lb, mean: s.meanLB, dim: s.dx, batch, lower: lower, into: &out)
     }
 
@@ -396,12 +450,12 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
 
     public func hessianVector(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch, into out: inout [Double]) {
         for p in 0..<yDimension { out[p] = 0 }
-        accumulate(inner.a, mean: inner.meanA, rows: yDimension, cols: yDimension, transposed: false, v, batch, lower: true, into: &out)
+        accumulate(inner.storedA, mean: inner.meanA, rows: yDimension, cols: yDimension, transposed: false, v, batch, lower: true, into: &out)
     }
 
     public func jacobianVector(_ x: [Double], _ y: [Double], _ v: [Double], _ batch: Minibatch, into out: inout [Double]) {
         for p in 0..<xDimension { out[p] = 0 }
-        accumulate(inner.c, mean: inner.meanC, rows: xDimension, cols: yDimension, transposed: false, v, batch, lower: true, into: &out)
+        accumulate(inner.storedC, mean: inner.meanC, rows: xDimension, cols: yDimension, transposed: false, v, batch, lower: true, into: &out)
     }
 
     /// One pass over the batch's A_i for ∇_y g and the HVP, one over its C_i for ∇_y g's Cᵀx and the JVP: two matrix reads
@@ -414,8 +468,8 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
         }
         for p in 0..<yDimension { gradY[p] = 0; hv[p] = 0 }
         for p in 0..<xDimension { jv[p] = 0 }
-        accumulatePair(inner.a, dim: yDimension, y, v, batch.lower, into: &gradY, &hv)
-        accumulateCross(inner.c, rows: xDimension, cols: yDimension, x, v, batch.lower, transposedOut: &gradY, out: &jv)
+        accumulatePair(inner.storedA, dim: yDimension, y, v, batch.lower, into: &gradY, &hv)
+        accumulateCross(inner.storedC, rows: xDimension, cols: yDimension, x, v, batch.lower, transposedOut: &gradY, out: &jv)
         addLinear(inner.la, mean: inner.meanLA, dim: yDimension, batch, lower: true, into: &gradY)
     }
 
@@ -424,9 +478,9 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                            into out1: inout [Double], _ out2: inout [Double]) {
         guard !batch.isFull else { gradYG(x1, y1, batch, into: &out1); gradYG(x2, y2, batch, into: &out2); return }
         for p in 0..<yDimension { out1[p] = 0; out2[p] = 0 }
-        accumulatePair(inner.a, dim: yDimension, y1, y2, batch.lower, into: &out1, &out2)
-        accumulate(inner.c, mean: inner.meanC, rows: xDimension, cols: yDimension, transposed: true, x1, batch, lower: true, into: &out1)
-        accumulate(inner.c, mean: inner.meanC, rows: xDimension, cols: yDimension, transposed: true, x2, batch, lower: true, into: &out2)
+        accumulatePair(inner.storedA, dim: yDimension, y1, y2, batch.lower, into: &out1, &out2)
+        accumulate(inner.storedC, mean: inner.meanC, rows: xDimension, cols: yDimension, transposed: true, x1, batch, lower: true, into: &out1)
+        accumulate(inner.storedC, mean: inner.meanC, rows: xDimension, cols: yDimension, transposed: true, x2, batch, lower: true, into: &out2)
         addLinear(inner.la, mean: inner.meanLA, dim: yDimension, batch, lower: true, into: &out1)
         addLinear(inner.la, mean: inner.meanLA, dim: yDimension, batch, lower: true, into: &out2)
     }
@@ -436,7 +490,7 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                   _ batch: Minibatch, into out1: inout [Double], _ out2: inout [Double]) {
         guard !batch.isFull else { hessianVector(x1, y1, v1, batch, into: &out1); hessianVector(x2, y2, v2, batch, into: &out2); return }
         for p in 0..<yDimension { out1[p] = 0; out2[p] = 0 }
-        accumulatePair(inner.a, dim: yDimension, v1, v2, batch.lower, into: &out1, &out2)
+        accumulatePair(inner.storedA, dim: yDimension, v1, v2, batch.lower, into: &out1, &out2)
     }
 
     /// ∇_y f and ∇ₓ f with one pass over each outer C_i for both (three matrix reads per sample where two calls make four).
@@ -444,9 +498,9 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
         guard !batch.isFull else { gradYF(x, y, batch, into: &gradY); gradXF(x, y, batch, into: &gradX); return }
         for p in 0..<yDimension { gradY[p] = 0 }
         for p in 0..<xDimension { gradX[p] = 0 }
-        accumulate(outer.a, mean: outer.meanA, rows: yDimension, cols: yDimension, transposed: false, y, batch, lower: false, into: &gradY)
-        accumulate(outer.b, mean: outer.meanB, rows: xDimension, cols: xDimension, transposed: false, x, batch, lower: false, into: &gradX)
-        accumulateCross(outer.c, rows: xDimension, cols: yDimension, x, y, batch.upper, transposedOut: &gradY, out: &gradX)
+        accumulate(outer.storedA, mean: outer.meanA, rows: yDimension, cols: yDimension, transposed: false, y, batch, lower: false, into: &gradY)
+        accumulate(outer.storedB, mean: outer.meanB, rows: xDimension, cols: xDimension, transposed: false, x, batch, lower: false, into: &gradX)
+        accumulateCross(outer.storedC, rows: xDimension, cols: yDimension, x, y, batch.upper, transposedOut: &gradY, out: &gradX)
         addLinear(outer.la, mean: outer.meanLA, dim: yDimension, batch, lower: false, into: &gradY)
         addLinear(outer.lb, mean: outer.meanLB, dim: xDimension, batch, lower: false, into: &gradX)
     }
@@ -486,6 +540,7 @@ extension BenchoptQuadraticProblem: BilevelProblemType {
         .real("mu-g", 0.1, .positive, "μ: smallest eigenvalue of the mean A and B"),
         .real("L-g", 1, .positive, "L: largest eigenvalue of the mean A and B"),
         .real("L-cross", 0.1, .positive, "largest singular value of the mean C"),
+        .choice("precision", "float64", ["float64", "float32"], "storage of the samples' matrices and vectors: float32 is benchopt's default (half the bytes per oracle call); sums stay float64"),
     ]
     public static let defaultBudget = 1_000_000
     public static let defaultData: String? = nil
@@ -494,6 +549,7 @@ extension BenchoptQuadraticProblem: BilevelProblemType {
 
     public static func make(_ parameters: ParameterValues, data: ProblemData?, stream: RandomStream) throws(BilevelError) -> BenchoptQuadraticProblem {
         try BenchoptQuadraticProblem(dimension: parameters.int("dim"), samples: parameters.int("samples"), mu: parameters.real("mu-g"),
-                                     smoothness: parameters.real("L-g"), crossSmoothness: parameters.real("L-cross"), stream: stream)
+                                     smoothness: parameters.real("L-g"), crossSmoothness: parameters.real("L-cross"),
+                                     float32: parameters.string("precision") == "float32", stream: stream)
     }
 }

@@ -24,9 +24,23 @@ import Testing
     }
 
     // d = 7 and 10 run the four-row blocks and the single-row remainders; d = 100 runs single rows only.
-    @Test("the five oracles, separate and fused, equal the plain row-by-row sums bit for bit", arguments: [7, 10, 100])
-    func fusedAndBlockedEqualThePlainSums(d: Int) throws {
-        let p = try BenchoptQuadraticProblem(dimension: d, samples: 128, stream: RandomStream(seed: 2442))
+    // float32 storage: the float64 arrays hold the same rounded values, and widening a float32 is exact, so the plain
+    // sums over them are what the float32 kernels (four-row blocks at every size) must give.
+    @Test("the five oracles, separate and fused, equal the plain row-by-row sums bit for bit, in both storages",
+          arguments: [7, 10, 100], [false, true])
+    func fusedAndBlockedEqualThePlainSums(d: Int, float32: Bool) throws {
+        let p = try BenchoptQuadraticProblem(dimension: d, samples: 128, float32: float32, stream: RandomStream(seed: 2442))
+        if float32 {
+            for set in [p.inner, p.outer] {
+                let single = try #require(set.single)
+                #expect(single.a.map(Double.init) == set.a && single.b.map(Double.init) == set.b && single.c.map(Double.init) == set.c)
+                #expect(set.la.allSatisfy { Double(Float($0)) == $0 } && set.lb.allSatisfy { Double(Float($0)) == $0 })
+            }
+            // The rounding is real: the float64 instance from the same stream differs.
+            #expect(try BenchoptQuadraticProblem(dimension: d, samples: 128, stream: RandomStream(seed: 2442)).inner.a != p.inner.a)
+        } else {
+            #expect(p.inner.single == nil)
+        }
         let s = RandomStream(seed: 6)
         let batch = p.drawBatch(size: 16, stream: s)
         let x = s.gaussianVector(d), y = s.gaussianVector(d), v = s.gaussianVector(d)
@@ -61,9 +75,9 @@ import Testing
 
     /// MRBO and VRBO evaluate ∇_yG and the Neumann series at their new and old iterates on one sample: the pair calls
     /// must equal two separate calls exactly, on the fused problem and through the default of any other.
-    @Test("two-point pairs (∇_yG, HVP) equal two separate calls bit for bit and count as two", arguments: [7, 10, 100])
-    func pairsEqualTwoCalls(d: Int) throws {
-        let p = try BenchoptQuadraticProblem(dimension: d, samples: 128, stream: RandomStream(seed: 2442))
+    @Test("two-point pairs (∇_yG, HVP) equal two separate calls bit for bit and count as two", arguments: [7, 10, 100], [false, true])
+    func pairsEqualTwoCalls(d: Int, float32: Bool) throws {
+        let p = try BenchoptQuadraticProblem(dimension: d, samples: 128, float32: float32, stream: RandomStream(seed: 2442))
         let s = RandomStream(seed: 8)
         let batch = p.drawBatch(size: 16, stream: s)
         let x1 = s.gaussianVector(d), y1 = s.gaussianVector(d), x2 = s.gaussianVector(d), y2 = s.gaussianVector(d)
@@ -103,6 +117,32 @@ import Testing
                 #expect(e1 == f1 && e2 == f2 && e1 != e2, "\(p.name) truncated \(truncated)")
                 #expect(single.counts == paired.counts, "\(p.name): \(single.counts) vs \(paired.counts)")
             }
+        }
+    }
+
+    @Test("float32 storage: the means are the stored samples' (full oracles = the average over all samples), y* zeroes ∇_y g, ∇Φ matches differences of Φ")
+    func float32InstanceIsConsistent() throws {
+        let n = 128
+        let p = try BenchoptQuadraticProblem(dimension: 10, samples: n, float32: true, stream: RandomStream(seed: 2442))
+        let s = RandomStream(seed: 4)
+        let x = s.gaussianVector(10), y = s.gaussianVector(10)
+        let all = Minibatch(size: n, lower: Array(0..<n), upper: Array(0..<n))
+        var full = [Double](repeating: 0, count: 10), sampled = full
+        for (name, oracle) in [("∇_yG", p.gradYG), ("∇ₓF", p.gradXF), ("∇_yF", p.gradYF)] as [(String, ([Double], [Double], Minibatch, inout [Double]) -> Void)] {
+            oracle(x, y, p.fullBatch, &full)
+            oracle(x, y, all, &sampled)
+            let scale = max(1, full.map(abs).max() ?? 0)
+            #expect(zip(full, sampled).allSatisfy { abs($0 - $1) <= 1e-12 * scale }, "\(name): full \(full) vs average \(sampled)")
+        }
+        let ystar = try p.lowerSolution(x)
+        p.gradYG(x, ystar, p.fullBatch, into: &full)
+        #expect(full.map { $0 * $0 }.reduce(0, +).squareRoot() < 1e-10)
+        let grad = try p.hypergradient(x), h = 1e-5
+        for i in 0..<10 {
+            var xp = x, xm = x
+            xp[i] += h; xm[i] -= h
+            let fd = (try p.value(xp) - p.value(xm)) / (2 * h)
+            #expect(abs(fd - grad[i]) <= 1e-6 * max(1, abs(grad[i])), "∂Φ/∂x\(i): \(fd) vs \(grad[i])")
         }
     }
 }
