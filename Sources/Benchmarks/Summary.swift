@@ -105,5 +105,6 @@ func printSummary(_ f: BenchFigures, load: String) {
     print("limit at d = 100: each read of a sample's d×d float64 matrix is 80 KB (40 KB in float32, twice the reads), about \(fmt(reads, "%.3f")) M float64 reads/s at half the copy bandwidth above;"
           + " reads per call with the fused oracles and the float64 bound they give: "
           + perCall.map { "\($0.0) \(fmt($0.1, "%.2f")) (\(fmt(reads / $0.1, "%.3f")) M calls/s)" }.joined(separator: ", ")
-          + "; a batch's 5–15 MB of matrices partly stays in the last-level cache, so measured rates can pass these bounds")
+          + "; a batch's 5–15 MB of matrices partly stays in the last-level cache, so measured rates can pass these bounds."
+          + " In float32 the bandwidth bound doubles and the row sums' add latency binds first (each row summed in order, four rows at a time)")
 }
