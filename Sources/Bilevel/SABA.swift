@@ -144,9 +144,12 @@ public struct SABA: BilevelSolver {
         fillMemory = values.string("init-memory") == "full"
     }
 
-    /// The five memories, with rows per sample (or per block) of each set.
+    /// The five memories, with rows per sample (or per block) of each set, and one step's buffers.
     struct Memories {
         var gy: SAGAMemory, hv: SAGAMemory, jv: SAGAMemory, fy: SAGAMemory, fx: SAGAMemory
+        /// Fresh oracle values, and their SAGA estimates: the directions a step moves along.
+        var value: Quantities, direction: Quantities
+
         init(lower: (Int, [Double]?), upper: (Int, [Double]?), dx: Int, dy: Int) throws(BilevelError) {
             func make(_ rows: (Int, [Double]?), _ d: Int) throws(BilevelError) -> SAGAMemory {
                 if let w = rows.1 { return try SAGAMemory(weights: w, dimension: d) }
@@ -154,6 +157,38 @@ public struct SABA: BilevelSolver {
             }
             gy = try make(lower, dy); hv = try make(lower, dy); jv = try make(lower, dx)
             fy = try make(upper, dy); fx = try make(upper, dx)
+            value = Quantities(dx: dx, dy: dy); direction = value
+        }
+
+        /// The five oracles on `batch` at (x, y, v), all before any variable moves, into `value`.
+        mutating func evaluate(_ oracles: CountingOracles, _ batch: Minibatch, _ x: [Double], _ y: [Double], _ v: [Double]) {
+            oracles.lowerOracles(x, y, v, batch, gradY: &value.gy, hessianVector: &value.hv, jacobianVector: &value.jv)
+            oracles.upperGradients(x, y, batch, gradY: &value.fy, gradX: &value.fx)
+        }
+
+        /// `value` stored as lower row `i` and upper row `j` (the fill pass).
+        mutating func store(lowerRow i: Int, upperRow j: Int) {
+            gy.replace(i, value.gy); hv.replace(i, value.hv); jv.replace(i, value.jv); fy.replace(j, value.fy); fx.replace(j, value.fx)
+        }
+
+        /// One SAGA step: the oracles on `batch`, their estimates against lower row `i` and upper row `j` into `direction`.
+        mutating func step(_ oracles: CountingOracles, _ batch: Minibatch, lowerRow i: Int, upperRow j: Int,
+                           _ x: [Double], _ y: [Double], _ v: [Double]) {
+            evaluate(oracles, batch, x, y, v)
+            gy.step(i, value.gy, into: &direction.gy)
+            hv.step(i, value.hv, into: &direction.hv)
+            jv.step(i, value.jv, into: &direction.jv)
+            fy.step(j, value.fy, into: &direction.fy)
+            fx.step(j, value.fx, into: &direction.fx)
+        }
+    }
+
+    /// ∇_yG, HVP, JVP, ∇_yF and ∇ₓF, one vector each.
+    struct Quantities {
+        var gy: [Double], hv: [Double], jv: [Double], fy: [Double], fx: [Double]
+        init(dx: Int, dy: Int) {
+            gy = [Double](repeating: 0, count: dy); hv = gy; fy = gy
+            jv = [Double](repeating: 0, count: dx); fx = jv
         }
     }
 
@@ -173,22 +208,20 @@ public struct SABA: BilevelSolver {
         let dx = x.count, dy = y.count
         guard var mem = try? Memories(lower: (n, nil), upper: (m, nil), dx: dx, dy: dy) else { return }
         var v = [Double](repeating: 0, count: dy)
-        var gy = v, hv = v, fy = v, dgy = v, dhv = v, dfy = v
-        var fx = [Double](repeating: 0, count: dx), jv = fx, dfx = fx, djv = fx
         var batch = Minibatch(size: 1, lower: [0], upper: [])
         if fillMemory {
             // One pass at the start point: every memory row is then exact, so the first estimates are the full oracles.
             for i in 0..<n {
                 batch.lower[0] = i
-                oracles.gradYG(x, y, batch, into: &gy); mem.gy.replace(i, gy)
-                oracles.hessianVector(x, y, v, batch, into: &hv); mem.hv.replace(i, hv)
-                oracles.jacobianVector(x, y, v, batch, into: &jv); mem.jv.replace(i, jv)
+                oracles.gradYG(x, y, batch, into: &mem.value.gy); mem.gy.replace(i, mem.value.gy)
+                oracles.hessianVector(x, y, v, batch, into: &mem.value.hv); mem.hv.replace(i, mem.value.hv)
+                oracles.jacobianVector(x, y, v, batch, into: &mem.value.jv); mem.jv.replace(i, mem.value.jv)
             }
             batch = Minibatch(size: 1, lower: [], upper: [0])
             for j in 0..<m {
                 batch.upper[0] = j
-                oracles.gradYF(x, y, batch, into: &fy); mem.fy.replace(j, fy)
-                oracles.gradXF(x, y, batch, into: &fx); mem.fx.replace(j, fx)
+                oracles.gradYF(x, y, batch, into: &mem.value.fy); mem.fy.replace(j, mem.value.fy)
+                oracles.gradXF(x, y, batch, into: &mem.value.fx); mem.fx.replace(j, mem.value.fx)
             }
         }
         batch = Minibatch(size: 1, lower: [0], upper: [0])
@@ -196,38 +229,29 @@ public struct SABA: BilevelSolver {
             repeat {
                 let i = stream.uniformInt(n), j = stream.uniformInt(m)
                 batch.lower[0] = i; batch.upper[0] = j
-                // All five at (x_k, y_k, v_k) before any variable moves.
-                oracles.lowerOracles(x, y, v, batch, gradY: &gy, hessianVector: &hv, jacobianVector: &jv)
-                oracles.upperGradients(x, y, batch, gradY: &fy, gradX: &fx)
-                mem.gy.step(i, gy, into: &dgy)
-                mem.hv.step(i, hv, into: &dhv)
-                mem.jv.step(i, jv, into: &djv)
-                mem.fy.step(j, fy, into: &dfy)
-                mem.fx.step(j, fx, into: &dfx)
-                update(&x, &y, &v, dgy, dhv, djv, dfy, dfx)
+                mem.step(oracles, batch, lowerRow: i, upperRow: j, x, y, v)
+                update(&x, &y, &v, mem.direction)
             } while recorder.observe(x, y)
             return
         }
         // Batch B: the B fresh values of each quantity, back to back, then one batch SAGA step per memory.
         var lower = [Int](repeating: 0, count: bs), upper = lower
-        var bgy = [Double](repeating: 0, count: bs * dy), bhv = bgy, bfy = bgy
-        var bjv = [Double](repeating: 0, count: bs * dx), bfx = bjv
+        var fresh = Quantities(dx: bs * dx, dy: bs * dy)
         repeat {
             for s in 0..<bs { lower[s] = stream.uniformInt(n) }
             for s in 0..<bs { upper[s] = stream.uniformInt(m) }
             for s in 0..<bs {
                 batch.lower[0] = lower[s]; batch.upper[0] = upper[s]
-                oracles.lowerOracles(x, y, v, batch, gradY: &gy, hessianVector: &hv, jacobianVector: &jv)
-                oracles.upperGradients(x, y, batch, gradY: &fy, gradX: &fx)
-                for k in 0..<dy { bgy[s * dy + k] = gy[k]; bhv[s * dy + k] = hv[k]; bfy[s * dy + k] = fy[k] }
-                for k in 0..<dx { bjv[s * dx + k] = jv[k]; bfx[s * dx + k] = fx[k] }
+                mem.evaluate(oracles, batch, x, y, v)
+                for k in 0..<dy { fresh.gy[s * dy + k] = mem.value.gy[k]; fresh.hv[s * dy + k] = mem.value.hv[k]; fresh.fy[s * dy + k] = mem.value.fy[k] }
+                for k in 0..<dx { fresh.jv[s * dx + k] = mem.value.jv[k]; fresh.fx[s * dx + k] = mem.value.fx[k] }
             }
-            mem.gy.step(rows: lower, bgy, into: &dgy)
-            mem.hv.step(rows: lower, bhv, into: &dhv)
-            mem.jv.step(rows: lower, bjv, into: &djv)
-            mem.fy.step(rows: upper, bfy, into: &dfy)
-            mem.fx.step(rows: upper, bfx, into: &dfx)
-            update(&x, &y, &v, dgy, dhv, djv, dfy, dfx)
+            mem.gy.step(rows: lower, fresh.gy, into: &mem.direction.gy)
+            mem.hv.step(rows: lower, fresh.hv, into: &mem.direction.hv)
+            mem.jv.step(rows: lower, fresh.jv, into: &mem.direction.jv)
+            mem.fy.step(rows: upper, fresh.fy, into: &mem.direction.fy)
+            mem.fx.step(rows: upper, fresh.fx, into: &mem.direction.fx)
+            update(&x, &y, &v, mem.direction)
         } while recorder.observe(x, y)
     }
 
@@ -238,37 +262,25 @@ public struct SABA: BilevelSolver {
         let weights = (0..<blocks).map { Double(min(n, ($0 + 1) * bs) - $0 * bs) / Double(n) }
         guard var mem = try? Memories(lower: (blocks, weights), upper: (blocks, weights), dx: dx, dy: dy) else { return }
         var v = [Double](repeating: 0, count: dy)
-        var gy = v, hv = v, fy = v, dgy = v, dhv = v, dfy = v
-        var fx = [Double](repeating: 0, count: dx), jv = fx, dfx = fx, djv = fx
         if fillMemory {
             for b in 0..<blocks {
                 let rows = Array((b * bs)..<min(n, (b + 1) * bs))
-                let batch = Minibatch(size: rows.count, lower: rows, upper: rows)
-                oracles.lowerOracles(x, y, v, batch, gradY: &gy, hessianVector: &hv, jacobianVector: &jv)
-                oracles.upperGradients(x, y, batch, gradY: &fy, gradX: &fx)
-                mem.gy.replace(b, gy); mem.hv.replace(b, hv); mem.jv.replace(b, jv); mem.fy.replace(b, fy); mem.fx.replace(b, fx)
+                mem.evaluate(oracles, Minibatch(size: rows.count, lower: rows, upper: rows), x, y, v)
+                mem.store(lowerRow: b, upperRow: b)
             }
         }
         repeat {
             let batch = oracles.draw(bs, stream)
-            let i = batch.lower[0] / bs, j = batch.upper[0] / bs
-            oracles.lowerOracles(x, y, v, batch, gradY: &gy, hessianVector: &hv, jacobianVector: &jv)
-            oracles.upperGradients(x, y, batch, gradY: &fy, gradX: &fx)
-            mem.gy.step(i, gy, into: &dgy)
-            mem.hv.step(i, hv, into: &dhv)
-            mem.jv.step(i, jv, into: &djv)
-            mem.fy.step(j, fy, into: &dfy)
-            mem.fx.step(j, fx, into: &dfx)
-            update(&x, &y, &v, dgy, dhv, djv, dfy, dfx)
+            mem.step(oracles, batch, lowerRow: batch.lower[0] / bs, upperRow: batch.upper[0] / bs, x, y, v)
+            update(&x, &y, &v, mem.direction)
         } while recorder.observe(x, y)
     }
 
     /// y and v take ρ-steps along their estimates, x a γ-step, all from the same iterate.
     @inline(__always)
-    func update(_ x: inout [Double], _ y: inout [Double], _ v: inout [Double],
-                _ dgy: [Double], _ dhv: [Double], _ djv: [Double], _ dfy: [Double], _ dfx: [Double]) {
-        for k in 0..<y.count { y[k] -= r * dgy[k]; v[k] -= r * (dhv[k] + dfy[k]) }
-        for k in 0..<x.count { x[k] -= a * (dfx[k] + djv[k]) }
+    func update(_ x: inout [Double], _ y: inout [Double], _ v: inout [Double], _ d: Quantities) {
+        for k in 0..<y.count { y[k] -= r * d.gy[k]; v[k] -= r * (d.hv[k] + d.fy[k]) }
+        for k in 0..<x.count { x[k] -= a * (d.fx[k] + d.jv[k]) }
     }
 
     public static func prescribed(forTarget epsilon: Double, problem: any BilevelProblem) -> [String: ParameterValue] { [:] }
