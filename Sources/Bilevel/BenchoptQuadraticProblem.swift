@@ -17,7 +17,7 @@ import Randomness
 /// (`walksReshuffledBlocks`; `CountingOracles` keeps the walk, one per batch size, the two sets paired by position).
 ///
 /// Remaining differences: our own random generator (the instance is benchopt's construction, not its numbers);
-/// float64 instead of float32; the solvers' default steps scale with tr(Ā), the mean per-sample ‖A_i‖
+/// float64 storage by default (`precision=float32` stores the samples as benchopt does; sums stay float64); the solvers' default steps scale with tr(Ā), the mean per-sample ‖A_i‖
 /// that a batch-1 step meets, where benchopt's solvers take absolute steps (0.1) at batch 64; benchopt's
 /// samplers belong to each solver's use (inner, outer, Hessian), ours to each batch size (a Hessian draw of the
 /// gradient batch's size advances the same walk).
