@@ -5,6 +5,7 @@ import PackageDescription
 // Data flows one way: Datasets/problems → algorithms → runs → Statistics fits → ClaimKit verdicts → text/JSON.
 // Test code is not where the time goes (the libraries it calls are optimised); compiling it with -O
 // cost about a minute of a fresh `make test`, so test targets build unoptimised even in release.
+let cliSettings: [SwiftSetting] = [.unsafeFlags(["-Onone"], .when(configuration: .release))]
 let testSettings: [SwiftSetting] = [.unsafeFlags(["-Onone"], .when(configuration: .release))]
 
 let package = Package(
@@ -31,7 +32,7 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CLAPACKE", "CBLAS"]),
         .target(name: "Randomness", dependencies: ["CGSL", "GSLSupport"]),
         .target(name: "Statistics", dependencies: ["CGSL", "GSLSupport", "Randomness"]),
-        .target(name: "TextPlot"),
+        .target(name: "TextPlot", swiftSettings: cliSettings),
         .target(name: "Datasets", dependencies: ["Components", "LinearAlgebra", "Randomness"]),
 
         // Research areas.
@@ -40,14 +41,14 @@ let package = Package(
         .target(name: "SparseNets", dependencies: ["Components", "LinearAlgebra", "Randomness", "Statistics", "Datasets"]),
 
         // Claims: the framework, then one file per claim.
-        .target(name: "ClaimKit", dependencies: ["Components", "Statistics", "TextPlot"]),
+        .target(name: "ClaimKit", dependencies: ["Components", "Statistics", "TextPlot"], swiftSettings: cliSettings),
         .target(name: "Claims", dependencies: [
             "ClaimKit", "Components", "LinearAlgebra", "Randomness", "Statistics", "TextPlot", "Datasets",
             "GreedySelection", "Bilevel", "SparseNets",
-        ]),
+        ], swiftSettings: cliSettings),
 
         // Sweeps: grids, run ids, the local worker pool, Slurm job arrays, merging records (knows no command).
-        .target(name: "Sweep", dependencies: ["Components", "Statistics", "TextPlot"]),
+        .target(name: "Sweep", dependencies: ["Components", "Statistics", "TextPlot"], swiftSettings: cliSettings),
 
         // Command line: commands in a library (testable), a thin executable.
         // Commands parse and print; the libraries compute. Optimising the commands' code bought no run time and was

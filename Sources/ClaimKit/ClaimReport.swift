@@ -141,7 +141,8 @@ public struct ClaimReport: Sendable {
 
     /// GitHub's heading anchor: lower case, spaces to '-', punctuation other than '-' and '_' dropped.
     func anchor(_ id: String) -> String {
-        String(id.lowercased().map { $0 == " " ? "-" : $0 }.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        let dashed: [Character] = id.lowercased().map { (c: Character) -> Character in c == " " ? "-" : c }
+        return String(dashed.filter { (c: Character) -> Bool in c.isLetter || c.isNumber || c == "-" || c == "_" })
     }
 
     /// OS, architecture, processor count and memory of this machine.

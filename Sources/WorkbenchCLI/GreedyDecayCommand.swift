@@ -190,14 +190,19 @@ struct DecayResult {
             plot.add(Series(name: s.selector, x: (1...len).map(Double.init), y: s.pooled))
             // A rate needs a fit window of at least a decade of n (fully-corrective reaches t exactly within M + 1 steps).
             let c: String
-            if let test = s.test {
-                c = test.windowDecades < 1 ? "— (n_end = \(test.end))"
-                    : s.rates.count >= 2 ? s.interval.map { $0.formatted(f) } ?? "—" : (s.rates.first.map(f) ?? "—")
-            } else {
+            if let test = s.test, test.windowDecades < 1 {
+                c = "— (n_end = \(test.end))"
+            } else if s.test == nil {
                 c = "—"
+            } else if s.rates.count >= 2 {
+                c = s.interval.map { $0.formatted(f) } ?? "—"
+            } else {
+                c = s.rates.first.map(f) ?? "—"
             }
-            rows.append([s.selector] + shown.map { $0 <= len ? f(s.pooled[$0 - 1]) : "" } + [s.heldOut.map { f($0.last ?? .nan) } ?? "—", c,
-                        s.test.map { "\(r4($0.exponential.rSquared)) / \(r4($0.powerLaw.rSquared))" } ?? "—", f(s.finalDistinct)])
+            let pooled: [String] = shown.map { (n: Int) -> String in n <= len ? f(s.pooled[n - 1]) : "" }
+            let heldOut: String = s.heldOut.map { f($0.last ?? .nan) } ?? "—"
+            let fits: String = s.test.map { "\(r4($0.exponential.rSquared)) / \(r4($0.powerLaw.rSquared))" } ?? "—"
+            rows.append([s.selector] + pooled + [heldOut, c, fits, f(s.finalDistinct)])
         }
         if let v = runs.first?.variance {
             let xs = (1...steps).map(Double.init)

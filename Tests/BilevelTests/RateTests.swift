@@ -39,7 +39,8 @@ import Testing
     func halfWindowMean() {
         let a = ProtocolA.halfWindowMeans([8, 4, 2, 1, 1])
         // k = 4: j ∈ [2, 4] → (2 + 1 + 1)/3; k = 1: j ∈ [1, 1] → 4; k = 0 → 8.
-        #expect(a == [8, 4, 3, 1.5, 4.0 / 3])
+        let expected: [Double] = [8, 4, 3, 1.5, 4.0 / 3]
+        #expect(a == expected)
     }
 
     @Test("Protocol B: VRBO's ε-grid exponent lies in its band")

@@ -112,7 +112,8 @@ func uniformGreedyChoiceEqualsExhaustiveArgmin(seed: UInt64) throws {
         let y = try Matrix(rows: 2, cols: 3, columnMajor: stream.gaussianVector(6))
         let t = stream.gaussianVector(2).map { $0 * 2 } // often outside the hull: the constraints bind
         let lam = try SimplexLeastSquares.solve(y, target: t, start: [1, 0, 0])
-        #expect(abs(lam.reduce(0, +) - 1) < 1e-12)
+        let total: Double = lam.reduce(0, +)
+        #expect(abs(total - 1) < 1e-12)
         #expect(lam.allSatisfy { $0 >= 0 })
         func value(_ l: [Double]) -> Double {
             var s = 0.0

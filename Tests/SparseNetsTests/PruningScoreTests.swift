@@ -79,11 +79,12 @@ struct PruningInvariantTests {
         let s = try GraSPScore.removalScores(ctx, temperature: 200).flatMap(\.storage)
         let keep = try GraSPScore.withDefaults().masks(ctx, density: 0.5).flatMap(\.storage)
         let rev = try ReverseGraSPScore.withDefaults().masks(ctx, density: 0.5).flatMap(\.storage)
-        let keptMax = zip(s, keep).filter { $0.1 == 1 }.map(\.0).max() ?? 0
-        let removedMin = zip(s, keep).filter { $0.1 == 0 }.map(\.0).min() ?? 0
+        let keptMax: Double = zip(s, keep).filter { $0.1 == 1 }.map(\.0).max() ?? 0
+        let removedMin: Double = zip(s, keep).filter { $0.1 == 0 }.map(\.0).min() ?? 0
         #expect(keptMax <= removedMin)
-        #expect(keep.reduce(0, +) == rev.reduce(0, +))
-        let revKeptMin = zip(s, rev).filter { $0.1 == 1 }.map(\.0).min() ?? 0
+        let keptCount: Double = keep.reduce(0, +), revCount: Double = rev.reduce(0, +)
+        #expect(keptCount == revCount)
+        let revKeptMin: Double = zip(s, rev).filter { $0.1 == 1 }.map(\.0).min() ?? 0
         #expect(revKeptMin >= keptMax)
     }
 

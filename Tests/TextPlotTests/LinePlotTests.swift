@@ -56,12 +56,13 @@ import Testing
         #expect(dots.count > 100)
         // Least-squares line through the dots; every dot must stay within about a dot of it.
         let count = Double(dots.count)
-        let mx = dots.map { Double($0.x) }.reduce(0, +) / count
-        let my = dots.map { Double($0.y) }.reduce(0, +) / count
-        let sxy = dots.map { (Double($0.x) - mx) * (Double($0.y) - my) }.reduce(0, +)
-        let sxx = dots.map { (Double($0.x) - mx) * (Double($0.x) - mx) }.reduce(0, +)
+        let xs: [Double] = dots.map { Double($0.x) }, ys: [Double] = dots.map { Double($0.y) }
+        let mx: Double = xs.reduce(0, +) / count
+        let my: Double = ys.reduce(0, +) / count
+        let sxy: Double = zip(xs, ys).map { (x: Double, y: Double) -> Double in (x - mx) * (y - my) }.reduce(0, +)
+        let sxx: Double = xs.map { (x: Double) -> Double in (x - mx) * (x - mx) }.reduce(0, +)
         let slope = sxy / sxx
-        let worst = dots.map { abs(Double($0.y) - (my + slope * (Double($0.x) - mx))) }.max() ?? .infinity
+        let worst: Double = zip(xs, ys).map { (x: Double, y: Double) -> Double in abs(y - (my + slope * (x - mx))) }.max() ?? .infinity
         #expect(worst <= 1.5, "largest deviation from a straight line: \(worst) dots")
     }
 
