@@ -39,11 +39,13 @@ verify: build
 # which the build and the tests leave room for. The Coq proofs (one core, about 10 s) are checked beside
 # the build, whose module chain often leaves a core idle; a failed proof still fails make test.
 # The tests' one verify-all run writes to WORKBENCH_SHARED_RECORDS, where the notebooks read it.
+# scripts/check-mutants.sh then checks that every mutant patch still applies and names a built test (seconds).
 test: export WORKBENCH_SHARED_RECORDS := $(CURDIR)/notebooks/out/shared-verify-all
 test: test-deps
 	rm -rf "$$WORKBENCH_SHARED_RECORDS"; mkdir -p notebooks/out; bash scripts/notebooks-venv.sh > notebooks/out/venv-setup.txt 2>&1 & venv=$$!; \
 	bash scripts/check-proofs.sh > notebooks/out/proofs.txt 2>&1 & proofs=$$!; \
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test $(TEST_FLAGS); status=$$?; \
+	SWIFT=$(SWIFT) bash scripts/check-mutants.sh $(TEST_FLAGS) || status=1; \
 	wait $$proofs || status=1; cat notebooks/out/proofs.txt; \
 	wait $$venv; cat notebooks/out/venv-setup.txt; exit $$status
 	bash scripts/run-notebooks.sh
