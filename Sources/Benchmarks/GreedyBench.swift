@@ -7,7 +7,7 @@ import Randomness
 struct GreedyRate {
     let cached: Double
     let uncached: Double
-    /// Distinct neurons picked in the run: each first pick costs one pass over Φ even with the cache.
+    /// Distinct neurons picked in the run: without the runners-up in the cache's blocks, each would cost a pass over Φ.
     let distinct: Int
 }
 
@@ -15,6 +15,8 @@ struct GreedyRate {
 struct GreedyFigures {
     var rates: [String: GreedyRate] = [:]
     var gemvPerSecond = Double.nan
+    /// Time of one Gram block (the cache's miss) over the time of one gemv.
+    var blockCost = Double.nan
     /// Steps per selector run.
     var steps = 200
 }
@@ -40,9 +42,20 @@ func greedyBenchmarks() -> GreedyFigures {
     let perGemv = Date().timeIntervalSince(start) / Double(reps)
     let bytes = Double(m * n * 8)
     print("  " + "bare gemv Φᵀe".padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: " %8.1f steps/s   %6.2f GB/s of matrix read", 1 / perGemv, bytes / perGemv / 1e9))
+    // A block of Gram columns in one pass over Φ: what a miss in the Gram cache costs.
+    var block = [Double](repeating: 0, count: n * GramCache.block)
+    let picks = Array(0..<GramCache.block)
+    let blockStart = Date()
+    var blockReps = 0
+    repeat {
+        block.withUnsafeMutableBufferPointer { gramColumns(problem.atoms, picks, chunk: GramCache.chunk, into: $0.baseAddress!) }
+        blockReps += 1
+    } while Date().timeIntervalSince(blockStart) < 1
+    let perBlock = Date().timeIntervalSince(blockStart) / Double(blockReps)
+    print("  " + "Gram block of \(GramCache.block) cols".padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: " %8.1f per second    %6.2f× the time of one gemv", 1 / perBlock, perBlock / perGemv))
     // Each selector with the Gram cache (the default) and without it (one gemv per step), side by side.
     print("  " + "selector".padding(toLength: 22, withPad: " ", startingAt: 0) + "   cached steps/s   uncached steps/s   ratio   distinct picks")
-    var out = GreedyFigures(gemvPerSecond: 1 / perGemv, steps: steps)
+    var out = GreedyFigures(gemvPerSecond: 1 / perGemv, blockCost: perBlock / perGemv, steps: steps)
     for selector in SelectorCatalog.standard {
         var rates = [Double](), distinct = 0
         for cache in [true, false] {

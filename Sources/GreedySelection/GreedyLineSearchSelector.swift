@@ -38,6 +38,8 @@ public enum GreedyLineSearchSelector: Selector {
     static func bestStep(_ state: SelectionState) -> (index: Int, gamma: Double) {
         let n = state.n, ef = state.ef, shift = 2 * state.et + state.ee
         var best = 0, bestGamma = 0.0, bestDecrease = 0.0
+        let leaders = state.runnersUp
+        leaders.reset(below: 0)
         state.s.withUnsafeBufferPointer { s in
             state.problem.centredSquaredNorms.withUnsafeBufferPointer { h in
                 for i in 0..<n {
@@ -49,6 +51,7 @@ public enum GreedyLineSearchSelector: Selector {
                     // Loss change (times M) of the step: 2γ⟨e,d⟩ + γ²‖d‖² < 0.
                     let change = g * (2 * ed + g * dd)
                     if change < bestDecrease { bestDecrease = change; best = i; bestGamma = g }
+                    if change < leaders.threshold { leaders.offer(change, i) }
                 }
             }
         }

@@ -28,12 +28,15 @@ enum UniformSteps {
             // ‖k e + φ_i − t‖² = const + 2k s_i + ‖φ_i‖² − 2⟨φ_i, t⟩, so one pass over the scores picks i.
             let twoK = 2 * Double(k)
             var best = 0, bestV = Double.infinity
+            let leaders = state.runnersUp
+            leaders.reset()
             state.s.withUnsafeBufferPointer { s in
                 problem.columnSquaredNorms.withUnsafeBufferPointer { q in
                     problem.atomTargetInner.withUnsafeBufferPointer { a in
                         for i in 0..<n {
                             let v = sign * (twoK * s[i] + q[i] - 2 * a[i])
                             if v < bestV { bestV = v; best = i }
+                            if v < leaders.threshold { leaders.offer(v, i) }
                         }
                     }
                 }

@@ -109,3 +109,26 @@ public func naiveMultiply(_ a: Matrix, _ b: Matrix) throws(LinearAlgebraError) -
     }
     return c
 }
+
+/// out ← Aᵀ·A_J for a column-major A (m×n) and a few of its own columns J: the Gram columns of J in one pass over A.
+///
+/// One gemv per column reads all of A once per column, so a pass costs the matrix's size in memory traffic; here A
+/// is taken `chunk` columns at a time (a block that stays in cache) and multiplied by all of A_J with one small gemm,
+/// so A streams from memory once for the whole block. Column c of `out` (n entries) starts at `out + c·n`.
+public func gramColumns(_ a: Matrix, _ columns: [Int], chunk: Int = 128, into out: UnsafeMutablePointer<Double>) {
+    let m = a.rows, n = a.cols, k = columns.count
+    guard m > 0, n > 0, k > 0 else { return }
+    var block = [Double](repeating: 0, count: m * k)
+    a.storage.withUnsafeBufferPointer { p in
+        for (c, j) in columns.enumerated() {
+            for r in 0..<m { block[c * m + r] = p[j * m + r] }
+        }
+        var start = 0
+        while start < n {
+            let width = min(chunk, n - start)
+            cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, Int32(width), Int32(k), Int32(m),
+                        1, p.baseAddress! + start * m, Int32(m), block, Int32(m), 0, out + start, Int32(n))
+            start += width
+        }
+    }
+}

@@ -35,6 +35,41 @@ import Testing
         }
     }
 
+    /// A scan keeps its lowest values in order, ties in scan order, and drops what falls below the kept ones.
+    @Test func leadersKeepTheLowestValuesInScanOrder() {
+        let leaders = Leaders()
+        leaders.reset(below: 0)
+        let values: [Double] = [0.5, -1, -3, -1, 0, -2, -7, -0.5, -4, -6, -5, -3]
+        for (i, v) in values.enumerated() where v < leaders.threshold { leaders.offer(v, i) }
+        #expect(Leaders.capacity == 8)
+        #expect(Array(leaders.indices) == [6, 9, 10, 8, 2, 11, 5, 1], "−7, −6, −5, −4, −3 (index 2 before 11), −2, −1 (index 1; 3 and 7 dropped)")
+        leaders.reset()
+        #expect(leaders.indices.isEmpty)
+        leaders.offer(2, 40)
+        #expect(Array(leaders.indices) == [40])
+    }
+
+    /// A miss caches the pick's column and those of its best uncached runners-up, in one block; each equals a gemv.
+    @Test func aMissCachesTheRunnersUpAlongside() throws {
+        let problem = try GreedyInstance(dimension: 4, inputs: 120, width: 500, activation: .tanh, heldOutInputs: 0)
+            .build(stream: RandomStream(seed: 5))
+        let state = try SelectionState.started(problem: problem, selector: "test", steps: 10, options: SelectionOptions())
+        state.runnersUp.reset()
+        for (rank, i) in [17, 30, 31, 32, 33].enumerated() { state.runnersUp.offer(Double(rank), i) }
+        let first = try #require(state.gramColumn(30))
+        #expect(state.gramSlot.count == 4 && Set(state.gramSlot.keys) == [30, 17, 31, 32], "the pick and the best three others")
+        #expect(first == state.gramSlot[30]! * 500)
+        #expect(state.gramColumn(31) == state.gramSlot[31]! * 500 && state.gramSlot.count == 4, "a runner-up is a hit")
+        _ = state.gramColumn(33)
+        #expect(state.gramSlot.count == 5, "the next miss adds only uncached columns (33 alone: the rest are cached)")
+        for (i, slot) in state.gramSlot {
+            let column = Array(problem.atoms.storage[(i * 120)..<(i * 120 + 120)])
+            let expected = try problem.atoms.multiplied(by: column, transpose: .transpose)
+            let got = Array(state.gram[(slot * 500)..<(slot * 500 + 500)])
+            #expect(zip(got, expected).map { abs($0 - $1) }.max()! <= 1e-13 * expected.map(abs).max()!, "column \(i)")
+        }
+    }
+
     /// The carried scores equal a fresh gemv of the current residual after moves toward and away from atoms.
     @Test func carriedScoresEqualAFreshGemv() throws {
         let problem = try GreedyInstance(dimension: 4, inputs: 120, width: 500, activation: .tanh, heldOutInputs: 0)

@@ -43,6 +43,22 @@ private func orthogonal(_ n: Int, _ s: RandomStream) throws -> Matrix { try SVD(
         #expect(try a.multiplied(by: [1, 0, 1], transpose: .transpose) == [6, 8])
     }
 
+    /// The Gram block AᵀA_J equals one gemv per column, with a last chunk narrower than the rest.
+    @Test func gramColumnsEqualOneGemvPerColumn() throws {
+        let a = try randomMatrix(37, 301, RandomStream(seed: 11))
+        let picks = [5, 300, 0]
+        var block = [Double](repeating: .nan, count: 301 * picks.count)
+        block.withUnsafeMutableBufferPointer { gramColumns(a, picks, chunk: 64, into: $0.baseAddress!) }
+        for (c, j) in picks.enumerated() {
+            let column = Array(a.storage[(j * 37)..<(j * 37 + 37)])
+            let expected = try a.multiplied(by: column, transpose: .transpose)
+            let got = Array(block[(c * 301)..<(c * 301 + 301)])
+            let worst = zip(got, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .nan
+            #expect(worst <= 1e-13, "column \(j): \(worst)")
+            #expect(abs(got[j] - dot(column, column)) <= 1e-12 * got[j], "diagonal entry ‖a_j‖²")
+        }
+    }
+
     @Test func shapeMismatchIsAnErrorNotATrap() throws {
         let a = Matrix(rows: 3, cols: 2), b = Matrix(rows: 3, cols: 2)
         #expect(throws: LinearAlgebraError.self) { _ = try a.multiplied(by: b) }
