@@ -282,10 +282,16 @@ final class SelectionState {
         return state
     }
 
-    /// The Frank–Wolfe vertex argmin_i ⟨e, φ_i⟩ = argmin_i s_i and its score (ties to the lowest index).
+    /// The Frank–Wolfe vertex argmin_i ⟨e, φ_i⟩ = argmin_i s_i and its score (ties to the lowest index); the next lowest
+    /// become the runners-up whose Gram columns a miss computes alongside.
     func frankWolfeVertex() -> (index: Int, score: Double) {
         var fw = 0, fwS = Double.infinity
-        for i in 0..<n where s[i] < fwS { fwS = s[i]; fw = i }
+        let leaders = runnersUp
+        leaders.reset()
+        for i in 0..<n where s[i] < leaders.threshold {  // the threshold is never below the minimum so far
+            if s[i] < fwS { fwS = s[i]; fw = i }
+            leaders.offer(s[i], i)
+        }
         return (fw, fwS)
     }
 
