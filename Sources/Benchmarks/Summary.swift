@@ -61,8 +61,9 @@ func printSummary(_ f: BenchFigures, load: String) {
         print("| \(name) | \(fmt(w?.cached, "%.1f")) | \(fmt(w?.uncached, "%.1f")) | \(fmt(n, "%.1f")) | \(fmt(ratio, "%.2f×")) | \(verdict(ratio, goal: Goals.greedyOverNumpy)) |")
     }
     // numpy reads Φ once per step. Here a miss in the Gram cache reads Φ once for the pick and its best three uncached
-    // runners-up of the same scan (a block, one small gemm per cached chunk of Φ), so steps / distinct picks is no
-    // longer the ceiling; the block's cost and how often later picks were among the runners-up are.
+    // runners-up of the same scan (a block, one small gemm per cached chunk of Φ), and a rescoring pass adds up to three
+    // such columns beside Φᵀe, so steps / distinct picks is no longer the ceiling; the block's cost and how often later
+    // picks were among the runners-up are.
     let picks = ["greedy-linesearch", "greedy-uniform"].compactMap { n in
         f.greedy.rates[n].map { "\(n) \($0.distinct) (one pass each would allow \(fmt(Double(f.greedy.steps) / Double(max(1, $0.distinct)), "%.2f×")))" }
     }.joined(separator: ", ")

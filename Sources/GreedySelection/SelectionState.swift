@@ -169,8 +169,22 @@ final class SelectionState {
     }
 
     /// s ← Φᵀe, the one O(MN) operation of a step.
+    ///
+    /// Once the selector carries scores through moves (some Gram column is cached), the same pass computes the Gram
+    /// columns of the last scan's best uncached candidates too, as a miss does; a selector that never moves (fully
+    /// corrective) pays one plain gemv.
     func computeScores() {
-        try? gemv(problem.atoms, e, transpose: .transpose, into: &s)
+        let extra = options.gramCache && !gramSlot.isEmpty ? uncachedRunnersUp(limit: Self.gramBlock - 1) : []
+        if extra.isEmpty {
+            try? gemv(problem.atoms, e, transpose: .transpose, into: &s)
+        } else {
+            var out = [Double](repeating: 0, count: n * (1 + extra.count))
+            out.withUnsafeMutableBufferPointer { gramColumns(problem.atoms, extra, leading: e, chunk: GramCache.chunk, into: $0.baseAddress!) }
+            for j in 0..<n { s[j] = out[j] }
+            let slot = gram.count / n
+            gram.append(contentsOf: out[n...])
+            for (c, j) in extra.enumerated() { gramSlot[j] = slot + c }
+        }
         scoresCurrent = true
         carriedMoves = 0
         eeAtScores = ee
@@ -204,11 +218,8 @@ final class SelectionState {
     /// little more than one column, and every later pick among the runners-up costs no pass at all.
     func gramColumn(_ i: Int) -> Int? {
         if let slot = gramSlot[i] { return slot * n }
-        var block = [i]
-        for j in runnersUp.indices where block.count < Self.gramBlock && j != i && gramSlot[j] == nil { block.append(j) }
-        let room = (Self.gramBudget - gram.count) / n
-        guard room >= 1 else { return nil }
-        if block.count > room { block.removeLast(block.count - room) }
+        guard gram.count + n <= Self.gramBudget else { return nil }
+        let block = [i] + uncachedRunnersUp(limit: Self.gramBlock - 1, excluding: i, reserving: 1)
         let offset = gram.count
         gram.append(contentsOf: repeatElement(0, count: block.count * n))
         if block.count == 1 {
@@ -222,6 +233,15 @@ final class SelectionState {
         }
         for (c, j) in block.enumerated() { gramSlot[j] = offset / n + c }
         return offset
+    }
+
+    /// Up to `limit` of the last scan's candidates (best first) whose Gram columns are not cached, leaving room in the
+    /// cache's budget for `reserving` more columns.
+    func uncachedRunnersUp(limit: Int, excluding i: Int = -1, reserving: Int = 0) -> [Int] {
+        let room = min(limit, (Self.gramBudget - gram.count) / n - reserving)
+        var out = [Int]()
+        for j in runnersUp.indices where out.count < room && j != i && gramSlot[j] == nil { out.append(j) }
+        return out
     }
 
     /// ‖φ_i − f‖² = ‖(φ_i − t) − e‖² = ‖φ_i − t‖² − 2(s_i − ⟨e, t⟩) + ‖e‖², from the scores.

@@ -114,14 +114,17 @@ public func naiveMultiply(_ a: Matrix, _ b: Matrix) throws(LinearAlgebraError) -
 ///
 /// One gemv per column reads all of A once per column, so a pass costs the matrix's size in memory traffic; here A
 /// is taken `chunk` columns at a time (a block that stays in cache) and multiplied by all of A_J with one small gemm,
-/// so A streams from memory once for the whole block. Column c of `out` (n entries) starts at `out + c·n`.
-public func gramColumns(_ a: Matrix, _ columns: [Int], chunk: Int = 128, into out: UnsafeMutablePointer<Double>) {
-    let m = a.rows, n = a.cols, k = columns.count
-    guard m > 0, n > 0, k > 0 else { return }
+/// so A streams from memory once for the whole block. Column c of `out` (n entries) starts at `out + c·n`. With
+/// `leading` (m entries), Aᵀ·leading comes first and the Gram columns follow it.
+public func gramColumns(_ a: Matrix, _ columns: [Int], leading x: [Double]? = nil, chunk: Int = 128, into out: UnsafeMutablePointer<Double>) {
+    let m = a.rows, n = a.cols, first = x == nil ? 0 : 1, k = first + columns.count
+    guard m > 0, n > 0, k > 0, x == nil || x!.count == m else { return }
     var block = [Double](repeating: 0, count: m * k)
+    if let x { for r in 0..<m { block[r] = x[r] } }
     a.storage.withUnsafeBufferPointer { p in
         for (c, j) in columns.enumerated() {
-            for r in 0..<m { block[c * m + r] = p[j * m + r] }
+            let to = (first + c) * m
+            for r in 0..<m { block[to + r] = p[j * m + r] }
         }
         var start = 0
         while start < n {

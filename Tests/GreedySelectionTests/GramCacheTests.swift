@@ -70,6 +70,32 @@ import Testing
         }
     }
 
+    /// Once a column is cached, a rescore computes the uncached runners-up's columns in the same pass; the scores it
+    /// writes and those columns equal gemvs. Before any column is cached (a selector that never moves) it adds none.
+    @Test func aRescoreCachesTheRunnersUpAlongside() throws {
+        let problem = try GreedyInstance(dimension: 4, inputs: 120, width: 500, activation: .tanh, heldOutInputs: 0)
+            .build(stream: RandomStream(seed: 5))
+        let state = try SelectionState.started(problem: problem, selector: "test", steps: 10, options: SelectionOptions())
+        state.runnersUp.reset()
+        for (rank, i) in [17, 40, 41, 42, 43, 44].enumerated() { state.runnersUp.offer(Double(rank), i) }
+        state.computeScores()
+        #expect(state.gramSlot.isEmpty, "no column cached yet: a plain gemv")
+        state.move(toward: 17, gamma: 0.3)
+        #expect(Set(state.gramSlot.keys) == [17, 40, 41, 42], "the miss's block")
+        state.computeScores()
+        #expect(Set(state.gramSlot.keys) == [17, 40, 41, 42, 43, 44], "the rescore adds the two uncached runners-up")
+        let fresh = try problem.atoms.multiplied(by: state.e, transpose: .transpose)
+        let scale = fresh.map(abs).max()!
+        #expect(zip(state.s, fresh).map { abs($0 - $1) }.max()! <= 1e-13 * scale, "scores from the block pass")
+        for i in [43, 44] {
+            let slot = try #require(state.gramSlot[i])
+            let column = Array(problem.atoms.storage[(i * 120)..<(i * 120 + 120)])
+            let expected = try problem.atoms.multiplied(by: column, transpose: .transpose)
+            let got = Array(state.gram[(slot * 500)..<(slot * 500 + 500)])
+            #expect(zip(got, expected).map { abs($0 - $1) }.max()! <= 1e-13 * expected.map(abs).max()!, "column \(i)")
+        }
+    }
+
     /// The carried scores equal a fresh gemv of the current residual after moves toward and away from atoms.
     @Test func carriedScoresEqualAFreshGemv() throws {
         let problem = try GreedyInstance(dimension: 4, inputs: 120, width: 500, activation: .tanh, heldOutInputs: 0)

@@ -57,6 +57,13 @@ private func orthogonal(_ n: Int, _ s: RandomStream) throws -> Matrix { try SVD(
             #expect(worst <= 1e-13, "column \(j): \(worst)")
             #expect(abs(got[j] - dot(column, column)) <= 1e-12 * got[j], "diagonal entry ‖a_j‖²")
         }
+        // With a leading vector x, Aᵀx comes first and the Gram columns follow it.
+        let x = RandomStream(seed: 12).gaussianVector(37)
+        var withX = [Double](repeating: .nan, count: 301 * (1 + picks.count))
+        withX.withUnsafeMutableBufferPointer { gramColumns(a, picks, leading: x, chunk: 64, into: $0.baseAddress!) }
+        let ax = try a.multiplied(by: x, transpose: .transpose)
+        #expect(zip(withX[0..<301], ax).map { abs($0 - $1) / max(1, abs($1)) }.max()! <= 1e-13)
+        #expect(zip(withX[301...], block).map { abs($0 - $1) / max(1, abs($1)) }.max()! <= 1e-13, "the Gram columns as without x")
     }
 
     @Test func shapeMismatchIsAnErrorNotATrap() throws {
