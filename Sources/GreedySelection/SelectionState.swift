@@ -39,11 +39,9 @@ final class SelectionState {
     var gram: [Double] = []
     var gramSlot: [Int: Int] = [:]
     /// The runners-up of the selector's last scan, best first: a miss in the Gram cache computes their columns in the
-    /// same pass over Φ as the pick's, because later picks come from them often (see `gramBlock`).
+    /// same pass over Φ as the pick's, because later picks come from them often (see `GramCache.block`).
     let runnersUp = Leaders()
 
-    /// Gram columns computed per miss.
-    static let gramBlock = GramCache.block
     /// Recompute the scores by a full gemv after this many carried moves.
     static let rescoreInterval = 64
     /// At most this many doubles of cached Gram columns (512 MB); past it a move makes the scores stale again.
@@ -174,7 +172,7 @@ final class SelectionState {
     /// columns of the last scan's best uncached candidates too, as a miss does; a selector that never moves (fully
     /// corrective) pays one plain gemv.
     func computeScores() {
-        let extra = options.gramCache && !gramSlot.isEmpty ? uncachedRunnersUp(limit: Self.gramBlock - 1) : []
+        let extra = options.gramCache && !gramSlot.isEmpty ? uncachedRunnersUp(limit: GramCache.block - 1) : []
         if extra.isEmpty {
             try? gemv(problem.atoms, e, transpose: .transpose, into: &s)
         } else {
@@ -213,13 +211,13 @@ final class SelectionState {
 
     /// The offset of ΦᵀΦ_i in `gram`, computing it on first use; nil once the cache is full.
     ///
-    /// A miss computes the columns of up to `gramBlock` − 1 uncached runners-up of the last scan alongside, in the same
+    /// A miss computes the columns of up to `GramCache.block` − 1 uncached runners-up of the last scan alongside, in the same
     /// pass over Φ: reading Φ is the cost (a small gemm per cached chunk of Φ does the arithmetic), so a block costs
     /// little more than one column, and every later pick among the runners-up costs no pass at all.
     func gramColumn(_ i: Int) -> Int? {
         if let slot = gramSlot[i] { return slot * n }
         guard gram.count + n <= Self.gramBudget else { return nil }
-        let block = [i] + uncachedRunnersUp(limit: Self.gramBlock - 1, excluding: i, reserving: 1)
+        let block = [i] + uncachedRunnersUp(limit: GramCache.block - 1, excluding: i, reserving: 1)
         let offset = gram.count
         gram.append(contentsOf: repeatElement(0, count: block.count * n))
         if block.count == 1 {

@@ -35,6 +35,24 @@ import Testing
         }
     }
 
+    /// A started state on a small tanh instance (M = 120, N = 500): the scores computed, no Gram column cached.
+    static func smallState() throws -> SelectionState {
+        let problem = try GreedyInstance(dimension: 4, inputs: 120, width: 500, activation: .tanh, heldOutInputs: 0)
+            .build(stream: RandomStream(seed: 5))
+        return try SelectionState.started(problem: problem, selector: "test", steps: 10, options: SelectionOptions())
+    }
+
+    /// Each listed atom's cached Gram column equals a gemv ΦᵀΦ_i to 1e-13 of its largest entry.
+    static func expectCachedColumnsEqualGemvs(_ state: SelectionState, _ atoms: [Int]) throws {
+        let a = state.problem.atoms, m = state.m, n = state.n
+        for i in atoms {
+            let slot = try #require(state.gramSlot[i], "column \(i) is cached")
+            let expected = try a.multiplied(by: Array(a.storage[(i * m)..<(i * m + m)]), transpose: .transpose)
+            let got = Array(state.gram[(slot * n)..<(slot * n + n)])
+            #expect(zip(got, expected).map { abs($0 - $1) }.max()! <= 1e-13 * expected.map(abs).max()!, "column \(i)")
+        }
+    }
+
     /// A scan keeps its lowest values in order, ties in scan order, and drops what falls below the kept ones.
     @Test func leadersKeepTheLowestValuesInScanOrder() {
         let leaders = Leaders()
@@ -51,9 +69,7 @@ import Testing
 
     /// A miss caches the pick's column and those of its best uncached runners-up, in one block; each equals a gemv.
     @Test func aMissCachesTheRunnersUpAlongside() throws {
-        let problem = try GreedyInstance(dimension: 4, inputs: 120, width: 500, activation: .tanh, heldOutInputs: 0)
-            .build(stream: RandomStream(seed: 5))
-        let state = try SelectionState.started(problem: problem, selector: "test", steps: 10, options: SelectionOptions())
+        let state = try Self.smallState()
         state.runnersUp.reset()
         for (rank, i) in [17, 30, 31, 32, 33].enumerated() { state.runnersUp.offer(Double(rank), i) }
         let first = try #require(state.gramColumn(30))
@@ -62,20 +78,13 @@ import Testing
         #expect(state.gramColumn(31) == state.gramSlot[31]! * 500 && state.gramSlot.count == 4, "a runner-up is a hit")
         _ = state.gramColumn(33)
         #expect(state.gramSlot.count == 5, "the next miss adds only uncached columns (33 alone: the rest are cached)")
-        for (i, slot) in state.gramSlot {
-            let column = Array(problem.atoms.storage[(i * 120)..<(i * 120 + 120)])
-            let expected = try problem.atoms.multiplied(by: column, transpose: .transpose)
-            let got = Array(state.gram[(slot * 500)..<(slot * 500 + 500)])
-            #expect(zip(got, expected).map { abs($0 - $1) }.max()! <= 1e-13 * expected.map(abs).max()!, "column \(i)")
-        }
+        try Self.expectCachedColumnsEqualGemvs(state, Array(state.gramSlot.keys))
     }
 
     /// Once a column is cached, a rescore computes the uncached runners-up's columns in the same pass; the scores it
     /// writes and those columns equal gemvs. Before any column is cached (a selector that never moves) it adds none.
     @Test func aRescoreCachesTheRunnersUpAlongside() throws {
-        let problem = try GreedyInstance(dimension: 4, inputs: 120, width: 500, activation: .tanh, heldOutInputs: 0)
-            .build(stream: RandomStream(seed: 5))
-        let state = try SelectionState.started(problem: problem, selector: "test", steps: 10, options: SelectionOptions())
+        let state = try Self.smallState()
         state.runnersUp.reset()
         for (rank, i) in [17, 40, 41, 42, 43, 44].enumerated() { state.runnersUp.offer(Double(rank), i) }
         state.computeScores()
@@ -84,23 +93,15 @@ import Testing
         #expect(Set(state.gramSlot.keys) == [17, 40, 41, 42], "the miss's block")
         state.computeScores()
         #expect(Set(state.gramSlot.keys) == [17, 40, 41, 42, 43, 44], "the rescore adds the two uncached runners-up")
-        let fresh = try problem.atoms.multiplied(by: state.e, transpose: .transpose)
+        let fresh = try state.problem.atoms.multiplied(by: state.e, transpose: .transpose)
         let scale = fresh.map(abs).max()!
         #expect(zip(state.s, fresh).map { abs($0 - $1) }.max()! <= 1e-13 * scale, "scores from the block pass")
-        for i in [43, 44] {
-            let slot = try #require(state.gramSlot[i])
-            let column = Array(problem.atoms.storage[(i * 120)..<(i * 120 + 120)])
-            let expected = try problem.atoms.multiplied(by: column, transpose: .transpose)
-            let got = Array(state.gram[(slot * 500)..<(slot * 500 + 500)])
-            #expect(zip(got, expected).map { abs($0 - $1) }.max()! <= 1e-13 * expected.map(abs).max()!, "column \(i)")
-        }
+        try Self.expectCachedColumnsEqualGemvs(state, [43, 44])
     }
 
     /// The carried scores equal a fresh gemv of the current residual after moves toward and away from atoms.
     @Test func carriedScoresEqualAFreshGemv() throws {
-        let problem = try GreedyInstance(dimension: 4, inputs: 120, width: 500, activation: .tanh, heldOutInputs: 0)
-            .build(stream: RandomStream(seed: 5))
-        let state = try SelectionState.started(problem: problem, selector: "test", steps: 10, options: SelectionOptions())
+        let state = try Self.smallState()
         #expect(state.scoresCurrent)
         state.move(toward: 17, gamma: 0.3)
         state.move(toward: 400, gamma: 0.2)
