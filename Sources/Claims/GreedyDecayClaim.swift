@@ -174,7 +174,9 @@ public struct GreedyDecayClaim: Claim {
             let start = fit.window.first ?? 1, end = fit.window.last ?? 1
             // A rate needs a window of at least a decade of n; the worst-neuron control does not decay at all.
             let meaningful = log10(end / start) >= 1 && !controls.contains(name)
-            var row = [name] + shown.map { f(pooled[$0 - 1]) }
+            // A pooled curve ends where a seed's loss reaches the floor (e.g. fully corrective fits t within M + 1 steps
+            // at small N), so it can be shorter than the run: those cells stay empty, as `greedy decay`'s table leaves them.
+            var row = [name] + shown.map { (n: Int) -> String in n <= pooled.count ? f(pooled[n - 1]) : "" }
             row.append(meaningful ? (fit.interval.map { "\(f($0.estimate)) [\(f($0.lower)), \(f($0.upper))]" } ?? "—") : "— (n_end = \(Int(end)))")
             row.append("\(Self.r2(fit.rSquared ?? .nan)) / \(Self.r2(fit.extra["logLogRSquared"] ?? .nan))")
             row.append(f(fit.extra["medianDistinctNeurons"] ?? .nan))

@@ -42,6 +42,25 @@ import Testing
         #expect(throws: InputError.self) { _ = try ClaimRunner.run(GreedyRateClaim(), seed: 1, mode: .quick, overrides: ["N": "100", "n_max": "100"]) }
     }
 
+    /// With N below n_max, random (without replacement) stops after N steps, so its pooled curve is shorter than the
+    /// run: the report leaves its later cells empty instead of reading past the curve (`--param N=300` trapped here).
+    @Test func aSelectorThatStopsEarlyLeavesItsLaterCellsEmpty() throws {
+        let result = try ClaimRunner.run(GreedyDecayClaim(), seed: 1, mode: .quick, overrides: ["N": "60", "n_max": "80", "seeds": "2"])
+        let random = try #require(result.record.series.first { $0.name == "pooled-random" })
+        #expect(random.y.count == 60)
+        let lines = result.report.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first { $0.hasPrefix("method") && $0.contains("L@80") })
+        let row = try #require(lines.first { $0.hasPrefix("random ") })
+        let line = try #require(lines.first { $0.hasPrefix("greedy-linesearch ") })
+        let cell = try #require(header.range(of: "L@80")).upperBound.utf16Offset(in: header)
+        func field(_ text: String) -> String {
+            let chars = Array(text)
+            return String(chars[max(0, cell - 5)..<min(chars.count, cell)]).trimmingCharacters(in: .whitespaces)
+        }
+        #expect(field(row).isEmpty, "random has no L@80: \(row)")
+        #expect(!field(line).isEmpty, "line search does: \(line)")
+    }
+
     /// The claim-parameter contract: a record's `parameters` are exactly the declared ones, and the instance's come from GreedySelection.
     @Test(arguments: ["greedy-decay", "greedy-rate-1/n"])
     func recordParametersAreTheDeclaredOnes(id: String) throws {
