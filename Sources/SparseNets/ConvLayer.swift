@@ -34,38 +34,43 @@ public struct ConvLayer: WeightLayer {
     public var description: String { "conv3×3 \(inChannels)→\(outChannels) on \(height)×\(width)" }
 
     /// im2col: row p + HW·b, column c·9 + k holds the input pixel under tap k of output pixel p (0 outside the image).
+    ///
+    /// Tap (dy, dx) reads pixel p + dy·W + dx, so each (channel, tap, sample) is one contiguous shifted copy of the
+    /// image, with zeros where the shift leaves it and the wrapped edge column zeroed after. Copying row by row cost
+    /// a loop per row, which at the CNN's 8×8, 4×4 and 2×2 maps was most of the work.
     func lower(_ a: Matrix, into x: inout Matrix) {
-        let batch = a.cols, hw = pixels, h = height, w = width, inSize = inputSize
+        let batch = a.cols, hw = pixels, w = width, inSize = inputSize
         LayerWorkspace.ensure(&x, hw * batch, inChannels * 9)
         let ldx = hw * batch
         x.storage.withUnsafeMutableBufferPointer { xp in
             a.storage.withUnsafeBufferPointer { ap in
                 for c in 0..<inChannels {
                     for k in 0..<9 {
-                        let dy = k / 3 - 1, dx = k % 3 - 1
+                        let (shift, lo, hi, edge) = tap(k)
                         let colBase = (c * 9 + k) * ldx
                         for b in 0..<batch {
-                            let src = b * inSize + c * hw
-                            let dst = colBase + b * hw
-                            // The in-image columns of each row are one contiguous copy and the padding is zeroed
-                            // around it: a bounds test per element cost a quarter of a CNN training step.
-                            let lo = max(0, -dx), hi = min(w, w - dx)
-                            for y in 0..<h {
-                                let sy = y + dy, row = dst + y * w
-                                guard sy >= 0 && sy < h else {
-                                    for xx in 0..<w { xp[row + xx] = 0 }
-                                    continue
-                                }
-                                let from = src + sy * w + dx
-                                for xx in 0..<lo { xp[row + xx] = 0 }
-                                for xx in lo..<hi { xp[row + xx] = ap[from + xx] }
-                                for xx in hi..<w { xp[row + xx] = 0 }
-                            }
+                            // Pointers, not indices: index arithmetic carries overflow checks that kept the copy scalar.
+                            let from = ap.baseAddress! + (b * inSize + c * hw + shift), to = xp.baseAddress! + (colBase + b * hw)
+                            for q in 0..<lo { to[q] = 0 }
+                            for q in lo..<hi { to[q] = from[q] }
+                            for q in hi..<hw { to[q] = 0 }
+                            if let edge { for q in stride(from: edge, to: hw, by: w) { to[q] = 0 } }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// Tap k's offset dy·W + dx in a channel's image, the output pixels [lo, hi) whose shifted source lies in the
+    /// image's block, and the output column whose source wraps to the neighbouring row (nil when dx = 0).
+    @inline(__always)
+    func tap(_ k: Int) -> (shift: Int, lo: Int, hi: Int, edge: Int?) {
+        let dy = k / 3 - 1, dx = k % 3 - 1, hw = pixels
+        let shift = dy * width + dx
+        // On a map one pixel high or wide a shift can leave the block entirely: then lo = hi and nothing is read.
+        let lo = min(hw, max(0, -shift))
+        return (shift, lo, max(lo, min(hw, hw - shift)), dx == 0 ? nil : (dx < 0 ? 0 : width - 1))
     }
 
     public func forward(weights: Matrix, input: Matrix, workspace ws: LayerWorkspace, into z: inout Matrix) throws {
@@ -111,28 +116,27 @@ public struct ConvLayer: WeightLayer {
 
     public func inputGradient(weights: Matrix, outputGradient dz: Matrix, workspace ws: LayerWorkspace, beta: Double, into da: inout Matrix) throws {
         reorder(dz, into: &ws.reordered)
-        let batch = dz.cols, hw = pixels, h = height, w = width, inSize = inputSize, ldx = hw * batch
+        let batch = dz.cols, hw = pixels, w = width, inSize = inputSize, ldx = hw * batch
         LayerWorkspace.ensure(&ws.loweredGradient, ldx, inChannels * 9)
         try gemm(ws.reordered, weights, into: &ws.loweredGradient)
-        // col2im: the adjoint of `lower`, scattering every tap back onto its source pixel.
-        ws.loweredGradient.storage.withUnsafeBufferPointer { xp in
+        // col2im: the adjoint of `lower`, scattering every tap back onto its source pixel. The wrapped edge column
+        // holds taps outside the image: zeroed in the workspace, each (channel, tap, sample) is one contiguous
+        // shifted add, and every pixel receives its in-image taps in the same order as a row-by-row scatter.
+        ws.loweredGradient.storage.withUnsafeMutableBufferPointer { xp in
             da.storage.withUnsafeMutableBufferPointer { ap in
-                for i in ap.indices { ap[i] = beta == 0 ? 0 : ap[i] * beta }
+                if beta == 0 {
+                    for i in ap.indices { ap[i] = 0 }
+                } else {
+                    for i in ap.indices { ap[i] *= beta }
+                }
                 for c in 0..<inChannels {
                     for k in 0..<9 {
-                        let dy = k / 3 - 1, dx = k % 3 - 1
+                        let (shift, lo, hi, edge) = tap(k)
                         let colBase = (c * 9 + k) * ldx
                         for b in 0..<batch {
-                            let dst = b * inSize + c * hw
-                            let src = colBase + b * hw
-                            // Only the in-image columns, in the same order as before (the same sums, bit for bit).
-                            let lo = max(0, -dx), hi = min(w, w - dx)
-                            for y in 0..<h {
-                                let sy = y + dy
-                                guard sy >= 0 && sy < h else { continue }
-                                let to = dst + sy * w + dx, from = src + y * w
-                                for xx in lo..<hi { ap[to + xx] += xp[from + xx] }
-                            }
+                            let to = ap.baseAddress! + (b * inSize + c * hw + shift), from = xp.baseAddress! + (colBase + b * hw)
+                            if let edge { for q in stride(from: edge, to: hw, by: w) { from[q] = 0 } }
+                            for q in lo..<hi { to[q] += from[q] }
                         }
                     }
                 }
