@@ -251,40 +251,41 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
             v.withUnsafeBufferPointer { vp in
                 out.withUnsafeMutableBufferPointer { op in
                     for i in idx {
-                        let base = i * size
+                        // Rows by pointer: index sums carry overflow checks, an add and a branch per element.
+                        let rowsAt = mp.baseAddress! + i * size
                         if transposed {
                             // Small matrices: four rows per sweep over `out`, each element taking the four rows' terms in row
                             // order (the same sums as one row per sweep) with one load and store instead of four.
                             var q = 0
                             while blocked && q + 4 <= rows {
                                 let s0 = w * vp[q], s1 = w * vp[q + 1], s2 = w * vp[q + 2], s3 = w * vp[q + 3]
-                                let r0 = base + q * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols
+                                let r0 = rowsAt + q * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols
                                 for p in 0..<cols {
                                     var t = op[p]
-                                    t += mp[r0 + p].asDouble * s0
-                                    t += mp[r1 + p].asDouble * s1
-                                    t += mp[r2 + p].asDouble * s2
-                                    t += mp[r3 + p].asDouble * s3
+                                    t += r0[p].asDouble * s0
+                                    t += r1[p].asDouble * s1
+                                    t += r2[p].asDouble * s2
+                                    t += r3[p].asDouble * s3
                                     op[p] = t
                                 }
                                 q += 4
                             }
                             while q < rows {
-                                let s = w * vp[q], row = base + q * cols
-                                for p in 0..<cols { op[p] += mp[row + p].asDouble * s }
+                                let s = w * vp[q], row = rowsAt + q * cols
+                                for p in 0..<cols { op[p] += row[p].asDouble * s }
                                 q += 1
                             }
                         } else {
                             var p = 0
                             while blocked && p + 4 <= rows {
-                                let r0 = base + p * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols
+                                let r0 = rowsAt + p * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols
                                 var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
                                 for q in 0..<cols {
                                     let vq = vp[q]
-                                    a0 += mp[r0 + q].asDouble * vq
-                                    a1 += mp[r1 + q].asDouble * vq
-                                    a2 += mp[r2 + q].asDouble * vq
-                                    a3 += mp[r3 + q].asDouble * vq
+                                    a0 += r0[q].asDouble * vq
+                                    a1 += r1[q].asDouble * vq
+                                    a2 += r2[q].asDouble * vq
+                                    a3 += r3[q].asDouble * vq
                                 }
                                 op[p] += w * a0
                                 op[p + 1] += w * a1
@@ -293,9 +294,9 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                 p += 4
                             }
                             while p < rows {
-                                let r = base + p * cols
+                                let r = rowsAt + p * cols
                                 var acc = 0.0
-                                for q in 0..<cols { acc += mp[r + q].asDouble * vp[q] }
+                                for q in 0..<cols { acc += r[q].asDouble * vp[q] }
                                 op[p] += w * acc
                                 p += 1
                             }
@@ -328,13 +329,13 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                     o1.withUnsafeMutableBufferPointer { p1 in
                         o2.withUnsafeMutableBufferPointer { p2 in
                             for i in idx {
-                                let base = i * size
+                                let rowsAt = mp.baseAddress! + i * size
                                 var p = 0
                                 while blocked && p + 2 <= dim {
-                                    let r0 = base + p * dim, r1 = r0 + dim
+                                    let r0 = rowsAt + p * dim, r1 = r0 + dim
                                     var a0 = 0.0, a1 = 0.0, b0 = 0.0, b1 = 0.0
                                     for q in 0..<dim {
-                                        let m0 = mp[r0 + q].asDouble, m1 = mp[r1 + q].asDouble
+                                        let m0 = r0[q].asDouble, m1 = r1[q].asDouble
                                         a0 += m0 * ap[q]; b0 += m0 * bp[q]
                                         a1 += m1 * ap[q]; b1 += m1 * bp[q]
                                     }
@@ -343,9 +344,9 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                     p += 2
                                 }
                                 while p < dim {
-                                    let r = base + p * dim
+                                    let r = rowsAt + p * dim
                                     var a = 0.0, b = 0.0
-                                    for q in 0..<dim { let mq = mp[r + q].asDouble; a += mq * ap[q]; b += mq * bp[q] }
+                                    for q in 0..<dim { let mq = r[q].asDouble; a += mq * ap[q]; b += mq * bp[q] }
                                     p1[p] += w * a; p2[p] += w * b
                                     p += 1
                                 }
@@ -378,16 +379,16 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                     transposedOut.withUnsafeMutableBufferPointer { ot in
                         out.withUnsafeMutableBufferPointer { on in
                             for i in idx {
-                                let base = i * size
+                                let rowsAt = mp.baseAddress! + i * size
                                 var q = 0
                                 // Small matrices four rows at a time: four independent dot chains, one load and store of each
                                 // transposed element per four rows, every sum in the one-row order.
                                 while blocked && q + 4 <= rows {
                                     let s0 = w * tp[q], s1 = w * tp[q + 1], s2 = w * tp[q + 2], s3 = w * tp[q + 3]
-                                    let r0 = base + q * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols
+                                    let r0 = rowsAt + q * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols
                                     var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
                                     for p in 0..<cols {
-                                        let c0 = mp[r0 + p].asDouble, c1 = mp[r1 + p].asDouble, c2 = mp[r2 + p].asDouble, c3 = mp[r3 + p].asDouble, u = up[p]
+                                        let c0 = r0[p].asDouble, c1 = r1[p].asDouble, c2 = r2[p].asDouble, c3 = r3[p].asDouble, u = up[p]
                                         var t = ot[p]
                                         t += c0 * s0
                                         t += c1 * s1
@@ -400,10 +401,10 @@ public struct BenchoptQuadraticProblem: BilevelProblem {
                                     q += 4
                                 }
                                 while q < rows {
-                                    let s = w * tp[q], row = base + q * cols
+                                    let s = w * tp[q], row = rowsAt + q * cols
                                     var acc = 0.0
                                     for p in 0..<cols {
-                                        let c = mp[row + p].asDouble
+                                        let c = row[p].asDouble
                                         ot[p] += c * s
                                         acc += c * up[p]
                                     }
