@@ -84,8 +84,8 @@ public struct ConvLayer: WeightLayer {
             z.storage.withUnsafeMutableBufferPointer { zp in
                 for o in 0..<outChannels {
                     for b in 0..<batch {
-                        let s = o * ld + b * hw, d = b * outSize + o * hw
-                        for p in 0..<hw { zp[d + p] = r[s + p] }
+                        let from = r.baseAddress! + (o * ld + b * hw), to = zp.baseAddress! + (b * outSize + o * hw)
+                        for p in 0..<hw { to[p] = from[p] }
                     }
                 }
             }
@@ -100,8 +100,8 @@ public struct ConvLayer: WeightLayer {
             dz.storage.withUnsafeBufferPointer { g in
                 for o in 0..<outChannels {
                     for b in 0..<batch {
-                        let d = o * ld + b * hw, s = b * outSize + o * hw
-                        for p in 0..<hw { rp[d + p] = g[s + p] }
+                        let to = rp.baseAddress! + (o * ld + b * hw), from = g.baseAddress! + (b * outSize + o * hw)
+                        for p in 0..<hw { to[p] = from[p] }
                     }
                 }
             }
@@ -149,8 +149,8 @@ public struct ConvLayer: WeightLayer {
         z.storage.withUnsafeMutableBufferPointer { p in
             for b in 0..<batch {
                 for o in 0..<outChannels {
-                    let v = bias[o], base = b * outSize + o * hw
-                    for q in 0..<hw { p[base + q] += v }
+                    let v = bias[o], map = p.baseAddress! + (b * outSize + o * hw)
+                    for q in 0..<hw { map[q] += v }
                 }
             }
         }
@@ -162,9 +162,9 @@ public struct ConvLayer: WeightLayer {
         dz.storage.withUnsafeBufferPointer { g in
             for b in 0..<batch {
                 for o in 0..<outChannels {
-                    let base = b * outSize + o * hw
+                    let map = g.baseAddress! + (b * outSize + o * hw)
                     var s = 0.0
-                    for q in 0..<hw { s += g[base + q] }
+                    for q in 0..<hw { s += map[q] }
                     db[o] += s
                 }
             }

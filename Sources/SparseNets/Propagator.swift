@@ -80,8 +80,8 @@ public final class Propagator {
         a[0].storage.withUnsafeMutableBufferPointer { dst in
             data.storage.withUnsafeBufferPointer { src in
                 for (k, j) in indices.enumerated() {
-                    let s = j * d, t = k * d
-                    for i in 0..<d { dst[t + i] = src[s + i] }
+                    let from = src.baseAddress! + j * d, to = dst.baseAddress! + k * d
+                    for i in 0..<d { to[i] = from[i] }
                 }
             }
         }

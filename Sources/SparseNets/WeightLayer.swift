@@ -93,7 +93,8 @@ public struct DenseLayer: WeightLayer {
         let rows = z.rows, cols = z.cols
         z.storage.withUnsafeMutableBufferPointer { p in
             bias.withUnsafeBufferPointer { b in
-                for j in 0..<cols { for i in 0..<rows { p[i + j * rows] += b[i] } }
+                // By pointer: overflow-checked index sums kept these loops scalar.
+                for j in 0..<cols { let c = p.baseAddress! + j * rows; for i in 0..<rows { c[i] += b[i] } }
             }
         }
     }
@@ -103,7 +104,7 @@ public struct DenseLayer: WeightLayer {
         db.withUnsafeMutableBufferPointer { d in
             dz.storage.withUnsafeBufferPointer { g in
                 for i in 0..<rows { d[i] = beta == 0 ? 0 : d[i] * beta }
-                for j in 0..<cols { for i in 0..<rows { d[i] += g[i + j * rows] } }
+                for j in 0..<cols { let c = g.baseAddress! + j * rows; for i in 0..<rows { d[i] += c[i] } }
             }
         }
     }

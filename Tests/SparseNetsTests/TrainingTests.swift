@@ -58,23 +58,45 @@ struct TrainingTests {
         #expect(a.test == b.test)
     }
 
-    @Test("one SGD step matches PyTorch's heavy-ball and Nesterov formulas with weight decay")
+    @Test("one SGD step matches PyTorch's plain, heavy-ball and Nesterov formulas with weight decay, entry by entry; masked weights stay 0")
     func sgdFormulas() throws {
-        let (net0, _) = try Fixtures.mlp()
+        var (net0, _) = try Fixtures.mlp()
+        var masks = net0.masks
+        masks[0].storage[5] = 0
+        try net0.setMasks(masks)
         var g = Parameters(zerosLike: net0.parameters)
-        for l in g.weights.indices { g.weights[l].storage = g.weights[l].storage.indices.map { Double($0 % 5) - 2 } }
-        for nesterov in [false, true] {
+        for l in g.weights.indices {
+            g.weights[l].storage = g.weights[l].storage.indices.map { Double($0 % 5) - 2 }
+            g.biases[l] = g.biases[l].indices.map { 0.25 * Double($0 % 3) - 0.3 }
+        }
+        for (mu, nesterov) in [(0.9, false), (0.9, true), (0.0, false)] {
             var net = net0
             var state = OptimizerState(momentum: Parameters(zerosLike: net.parameters), step: 0)
-            for l in state.momentum.weights.indices { for i in state.momentum.weights[l].storage.indices { state.momentum.weights[l].storage[i] = 0.5 } }
-            let opt = SGDConfiguration(learningRate: 0.1, momentum: 0.9, nesterov: nesterov, weightDecay: 0.01)
+            for l in state.momentum.weights.indices {
+                for i in state.momentum.weights[l].storage.indices { state.momentum.weights[l].storage[i] = masks[l].storage[i] * 0.5 }
+                for i in state.momentum.biases[l].indices { state.momentum.biases[l][i] = -0.25 }
+            }
+            let before = state
+            let opt = SGDConfiguration(learningRate: 0.1, momentum: mu, nesterov: nesterov, weightDecay: 0.01)
             Trainer.sgdStep(&net, gradient: g, state: &state, lr: 0.1, opt: opt)
-            let w0 = net0.parameters.weights[0].storage[3], g0 = g.weights[0].storage[3]
-            let d = g0 + 0.01 * w0
-            let buf = 0.9 * 0.5 + d
-            let expected = w0 - 0.1 * (nesterov ? d + 0.9 * buf : buf)
-            #expect(abs(net.parameters.weights[0].storage[3] - expected) < 1e-15)
-            #expect(abs(state.momentum.weights[0].storage[3] - buf) < 1e-15)
+            // (w, g, buffer, mask) → (new w, new buffer), PyTorch's order of operations.
+            func expected(_ w0: Double, _ g0: Double, _ b0: Double, _ m: Double) -> (Double, Double) {
+                let d = (g0 + 0.01 * w0) * m
+                guard mu != 0 else { return (w0 - 0.1 * d, b0) }
+                let buf = mu * b0 + d
+                return (w0 - 0.1 * (nesterov ? d + mu * buf : buf), buf)
+            }
+            for l in net.parameters.weights.indices {
+                for i in net.parameters.weights[l].storage.indices {
+                    let (w, b) = expected(net0.parameters.weights[l].storage[i], g.weights[l].storage[i], before.momentum.weights[l].storage[i], masks[l].storage[i])
+                    #expect(abs(net.parameters.weights[l].storage[i] - w) < 1e-15 && abs(state.momentum.weights[l].storage[i] - b) < 1e-15, "µ \(mu) nesterov \(nesterov) weight \(l),\(i)")
+                }
+                for i in net.parameters.biases[l].indices {
+                    let (w, b) = expected(net0.parameters.biases[l][i], g.biases[l][i], before.momentum.biases[l][i], 1)
+                    #expect(abs(net.parameters.biases[l][i] - w) < 1e-15 && abs(state.momentum.biases[l][i] - b) < 1e-15, "µ \(mu) nesterov \(nesterov) bias \(l),\(i)")
+                }
+            }
+            #expect(net.parameters.weights[0].storage[5] == 0 && state.momentum.weights[0].storage[5] == 0)
         }
     }
 
