@@ -220,6 +220,8 @@ final class SelectionState {
         let block = [i] + uncachedRunnersUp(limit: GramCache.block - 1, excluding: i, reserving: 1)
         let offset = gram.count
         gram.append(contentsOf: repeatElement(0, count: block.count * n))
+        // A lone column keeps the gemv the cache used before blocks: gramColumns with one column sums in another order,
+        // and greedy-decay's records moved in the last bits when it replaced this (seeds 1 and 2).
         if block.count == 1 {
             let m = self.m
             let column = Array(problem.atoms.storage[(i * m)..<(i * m + m)])
