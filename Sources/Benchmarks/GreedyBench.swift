@@ -3,9 +3,11 @@ import GreedySelection
 import LinearAlgebra
 import Randomness
 
-/// Steps per second of one selector with the Gram cache (the default) and without it (one gemv Φᵀe per step).
+/// Steps per second of one selector as a user runs it (Gram cache, and screening where it applies), with the Gram cache
+/// only, and with neither (one gemv Φᵀe per step).
 struct GreedyRate {
     let cached: Double
+    let cacheOnly: Double
     let uncached: Double
     /// Distinct neurons picked in the run: without the runners-up in the cache's blocks, each would cost a pass over Φ.
     let distinct: Int
@@ -53,25 +55,26 @@ func greedyBenchmarks() -> GreedyFigures {
     } while Date().timeIntervalSince(blockStart) < 1
     let perBlock = Date().timeIntervalSince(blockStart) / Double(blockReps)
     print("  " + "Gram block of \(GramCache.block) cols".padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: " %8.1f per second    %6.2f× the time of one gemv", 1 / perBlock, perBlock / perGemv))
-    // Each selector with the Gram cache (the default) and without it (one gemv per step), side by side.
-    print("  " + "selector".padding(toLength: 22, withPad: " ", startingAt: 0) + "   cached steps/s   uncached steps/s   ratio   distinct picks")
+    // Each selector as run by default (Gram cache; greedy-uniform also screens here, as the certificate is off), with the
+    // Gram cache only, and with neither (one gemv per step), side by side.
+    print("  " + "selector".padding(toLength: 22, withPad: " ", startingAt: 0) + "  default steps/s  Gram cache only   uncached steps/s   ratio   distinct picks")
     var out = GreedyFigures(gemvPerSecond: 1 / perGemv, blockCost: perBlock / perGemv, steps: steps)
     for selector in SelectorCatalog.standard {
         var rates = [Double](), distinct = 0
-        for cache in [true, false] {
-            let options = SelectionOptions(recordCertificate: false, gramCache: cache)
+        for (cache, screening) in [(true, SelectionOptions.Screening.automatic), (true, .never), (false, .never)] {
+            let options = SelectionOptions(recordCertificate: false, gramCache: cache, screening: screening)
             let t0 = Date()
             guard let trace = try? selector.run(on: problem, steps: steps, options: options, stream: stream.split(selector.name)) else { break }
             rates.append(Double(steps) / Date().timeIntervalSince(t0))
             distinct = Set(trace.chosen).count
         }
-        guard rates.count == 2 else {
+        guard rates.count == 3 else {
             print("  \(selector.name): failed")
             continue
         }
-        out.rates[selector.name] = GreedyRate(cached: rates[0], uncached: rates[1], distinct: distinct)
+        out.rates[selector.name] = GreedyRate(cached: rates[0], cacheOnly: rates[1], uncached: rates[2], distinct: distinct)
         let name = selector.name.padding(toLength: 22, withPad: " ", startingAt: 0)
-        print("  " + name + String(format: " %15.1f %18.1f %7.2f× %10d", rates[0], rates[1], rates[0] / rates[1], distinct))
+        print("  " + name + String(format: " %15.1f %16.1f %18.1f %7.2f× %10d", rates[0], rates[1], rates[2], rates[0] / rates[2], distinct))
     }
     return out
 }

@@ -21,12 +21,19 @@ public enum GreedyUniformSelector: Selector {
 enum UniformSteps {
     static func run(on problem: AtomProblem, steps: Int, options: SelectionOptions, worst: Bool, selector: String) throws(GreedyError) -> SelectionTrace {
         try GreedyValidation.checkSteps(steps)
-        let state = SelectionState(problem: problem, selector: selector, steps: steps, options: options)
+        let state = SelectionState(problem: problem, selector: selector, steps: steps, options: options, screenable: true)
         let n = problem.neuronCount
         let sign = worst ? -1.0 : 1.0
         for k in 0..<steps {
             // ‖k e + φ_i − t‖² = const + 2k s_i + ‖φ_i‖² − 2⟨φ_i, t⟩, so one pass over the scores picks i.
             let twoK = 2 * Double(k)
+            if let screen = state.screen {
+                let best = screenedPick(state, screen, twoK: twoK, sign: sign)
+                let gamma = 1 / Double(k + 1)
+                state.move(toward: best, gamma: gamma)
+                try state.record(stepSize: gamma, chosen: best, needScores: true)
+                continue
+            }
             var best = 0, bestV = Double.infinity
             let leaders = state.runnersUp
             leaders.reset()
@@ -46,5 +53,33 @@ enum UniformSteps {
             try state.record(stepSize: gamma, chosen: best, needScores: true)
         }
         return state.trace
+    }
+
+    /// The full scan's pick from the screen's bounds: v_i = sign·(2k s_i + ‖φ_i‖² − 2⟨φ_i, t⟩) is linear in s_i, so its
+    /// lowest value over s_i's interval is at one end. The atom with the lowest bound is evaluated first, then every atom
+    /// whose bound does not exceed the best exact value, in index order (ties to the lowest index, as in the scan). Each
+    /// bound is lowered by 1e-12 of its terms' magnitudes, over the rounding of either side of the comparison.
+    static func screenedPick(_ state: SelectionState, _ screen: ScoreScreen, twoK: Double, sign: Double) -> Int {
+        let problem = state.problem, coeff = sign * twoK
+        screen.prepare(f: state.f, e: state.e)
+        var first = 0, firstBound = Double.infinity
+        problem.columnSquaredNorms.withUnsafeBufferPointer { q in
+            problem.atomTargetInner.withUnsafeBufferPointer { a in
+                screen.bound { i, lo, hi in
+                    let term = coeff * (coeff >= 0 ? lo : hi)
+                    let b = sign * (q[i] - 2 * a[i]) + term - 1e-12 * (abs(term) + q[i] + 2 * abs(a[i]))
+                    if b < firstBound { firstBound = b; first = i }
+                    return b
+                }
+            }
+        }
+        var best = first, bestV = Double.infinity
+        func evaluate(_ i: Int) {
+            let v = sign * (twoK * screen.exactScore(i, state.e, atoms: problem.atoms) + problem.columnSquaredNorms[i] - 2 * problem.atomTargetInner[i])
+            if v < bestV || (v == bestV && i < best) { bestV = v; best = i }
+        }
+        evaluate(first)
+        for i in 0..<state.n where i != first && screen.bounds[i] <= bestV { evaluate(i) }
+        return best
     }
 }

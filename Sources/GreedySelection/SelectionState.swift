@@ -41,13 +41,16 @@ final class SelectionState {
     /// The runners-up of the selector's last scan, best first: a miss in the Gram cache computes their columns in the
     /// same pass over Φ as the pick's, because later picks come from them often (see `GramCache.block`).
     let runnersUp = Leaders()
+    /// Bounds on the scores from a low-rank projection of Φ, when the selector screens (then `s` is never computed).
+    let screen: ScoreScreen?
 
     /// Recompute the scores by a full gemv after this many carried moves.
     static let rescoreInterval = 64
     /// At most this many doubles of cached Gram columns (512 MB); past it a move makes the scores stale again.
     static let gramBudget = 1 << 26
 
-    init(problem: AtomProblem, selector: String, steps: Int, options: SelectionOptions) {
+    /// A state for `steps` steps; a `screenable` selector gets a `ScoreScreen` where `ScoreScreen.applies`.
+    init(problem: AtomProblem, selector: String, steps: Int, options: SelectionOptions, screenable: Bool = false) {
         self.problem = problem
         m = problem.inputCount
         n = problem.neuronCount
@@ -59,6 +62,7 @@ final class SelectionState {
         self.options = options
         trace = SelectionTrace(selector: selector)
         trace.loss.reserveCapacity(steps)
+        screen = screenable && ScoreScreen.applies(to: problem, steps: steps, options: options) ? ScoreScreen(problem: problem) : nil
     }
 
     /// f ← (1 − γ) f + γ φ_i (and the same on held-out inputs and the weights).
@@ -264,7 +268,7 @@ final class SelectionState {
         trace.distinct.append(support.count)
         trace.chosen.append(chosen)
         if options.recordWeights { trace.weights.append(support.sorted().map { ($0, weights[$0]) }) }
-        if (options.recordCertificate || needScores) && !(options.gramCache && scoresCurrent) {
+        if (options.recordCertificate || needScores) && screen == nil && !(options.gramCache && scoresCurrent) {
             computeScores()
         }
         if options.recordCertificate {
@@ -293,9 +297,10 @@ final class SelectionState {
     }
 
     /// A state that has taken the first step every Frank–Wolfe-type selector takes: all weight on the best single atom.
-    static func started(problem: AtomProblem, selector: String, steps: Int, options: SelectionOptions) throws(GreedyError) -> SelectionState {
+    static func started(problem: AtomProblem, selector: String, steps: Int, options: SelectionOptions,
+                        screenable: Bool = false) throws(GreedyError) -> SelectionState {
         try GreedyValidation.checkSteps(steps)
-        let state = SelectionState(problem: problem, selector: selector, steps: steps, options: options)
+        let state = SelectionState(problem: problem, selector: selector, steps: steps, options: options, screenable: screenable)
         let first = state.bestSingleAtom()
         state.move(toward: first, gamma: 1)
         try state.record(stepSize: 1, chosen: first, needScores: true)

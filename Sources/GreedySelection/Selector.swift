@@ -49,11 +49,26 @@ public struct SelectionOptions: Sendable, Equatable {
     /// off only to check it against the uncached path).
     public var gramCache: Bool
 
-    /// Defaults: certificate on, weights off, Gram cache on.
-    public init(recordCertificate: Bool = true, recordWeights: Bool = false, gramCache: Bool = true) {
+    /// Bound every score from a rank-64 projection of Φ and compute exactly only those that could win (same picks;
+    /// see `ScoreScreen`). Never with the certificate, which needs every score.
+    public var screening: Screening
+
+    /// When greedy-linesearch and greedy-uniform screen their scores.
+    public enum Screening: Sendable, Equatable {
+        /// On a Φ of at least 2²² entries (32 MB) and runs of at least 32 steps, where a pass over Φ is a memory read.
+        case automatic
+        /// Always (tests check the screened picks against the full scan on small instances).
+        case always
+        /// Never.
+        case never
+    }
+
+    /// Defaults: certificate on, weights off, Gram cache on, automatic screening.
+    public init(recordCertificate: Bool = true, recordWeights: Bool = false, gramCache: Bool = true, screening: Screening = .automatic) {
         self.recordCertificate = recordCertificate
         self.recordWeights = recordWeights
         self.gramCache = gramCache
+        self.screening = screening
     }
 
     /// The options an experiment uses for `selector`: the certificate only where the selector records it.
