@@ -109,7 +109,7 @@ import TestSupport
     @Test func malformedModelFilesAreOneLineAndExitTwo() throws {
         func header(_ json: String, data: [UInt8]) -> [UInt8] {
             let h = Array(json.utf8)
-            var out = withUnsafeBytes(of: UInt64(h.count).littleEndian) { Array($0) }
+            let out = withUnsafeBytes(of: UInt64(h.count).littleEndian) { Array($0) }
             return out + h + data
         }
         let f32 = { (xs: [Float]) -> [UInt8] in xs.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian) { Array($0) } } }
