@@ -45,7 +45,7 @@ public final class ScoreScreen {
     var bounds: [Double]
     /// ‖(I − P)f‖ and ‖e‖ at the last `prepare`.
     private(set) var residual = 0.0, eNorm = 0.0
-    /// Exact scores computed so far (for the bench: the screen's cost per step).
+    /// Exact scores computed so far (what a screened step costs beyond the projection; tests read it).
     private(set) var exactCount = 0
 
     /// Whether a run of `steps` on `problem` screens: asked for, or automatic on a large Φ, and never with the certificate.

@@ -49,11 +49,11 @@ public struct SelectionOptions: Sendable, Equatable {
     /// off only to check it against the uncached path).
     public var gramCache: Bool
 
-    /// Bound every score from a rank-64 projection of Φ and compute exactly only those that could win (same picks;
+    /// Bound every score from a low-rank projection of Φ and compute exactly only those that could win (same picks;
     /// see `ScoreScreen`). Never with the certificate, which needs every score.
     public var screening: Screening
 
-    /// When greedy-linesearch and greedy-uniform screen their scores.
+    /// When greedy-uniform and worst-neuron screen their scores (the other selectors never do).
     public enum Screening: Sendable, Equatable {
         /// On a Φ of at least 2²² entries (32 MB) and runs of at least 32 steps, where a pass over Φ is a memory read.
         case automatic
