@@ -80,6 +80,23 @@ import Testing
         }
     }
 
+    /// As users run it: greedy-uniform's default options screen a Φ of exactly 2²² entries (M = 1024, N = 4096), and its
+    /// picks and losses equal the full scan's.
+    @Test func theDefaultOptionsScreenALargeAtomMatrixWithTheSamePicks() throws {
+        let problem = try GreedyInstance(dimension: 3, inputs: 1024, width: 4096, activation: .tanh, heldOutInputs: 0).build(stream: RandomStream(seed: 6))
+        let options = SelectionOptions(for: GreedyUniformSelector.self)
+        let steps = ScoreScreen.automaticSteps
+        #expect(SelectionState(problem: problem, selector: "test", steps: steps, options: options, screenable: true).screen != nil)
+        let values = try ParameterValues(resolving: GreedyUniformSelector.parameters, owner: "test")
+        let screened = try GreedyUniformSelector.run(on: problem, steps: steps, options: options, parameters: values, stream: RandomStream(seed: 9))
+        var plainOptions = options
+        plainOptions.screening = .never
+        plainOptions.gramCache = false
+        let plain = try GreedyUniformSelector.run(on: problem, steps: steps, options: plainOptions, parameters: values, stream: RandomStream(seed: 9))
+        #expect(screened.chosen == plain.chosen)
+        #expect(GramCacheTests.relativeDifference(screened.loss, plain.loss) <= 1e-12)
+    }
+
     /// Screening is automatic only on a large Φ, for runs of some length, and never with the certificate.
     @Test func screeningAppliesWhereAPassIsAMemoryRead() throws {
         let small = try Self.instance(seed: 1)
