@@ -31,6 +31,7 @@ enum UniformSteps {
                 let best = screenedPick(state, screen, twoK: twoK, sign: sign)
                 let gamma = 1 / Double(k + 1)
                 state.move(toward: best, gamma: gamma)
+                if !screen.pays(afterSteps: k + 1) { state.screen = nil }  // same picks from here on, by the scan
                 try state.record(stepSize: gamma, chosen: best, needScores: true)
                 continue
             }

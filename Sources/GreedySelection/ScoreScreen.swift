@@ -16,16 +16,22 @@ import LinearAlgebra
 /// N = 10⁴ tanh atoms of M = 10³ inputs, 67 exact scores per step at rank 32 and 3.7k steps/s against 1.0k with the Gram
 /// cache; ranks 16, 24, 64 and 96 gave 3.0k, 3.8k, 2.6k and 1.8k). Line search does not: its best step's gap is about the
 /// bounds' width, and at rank 64 it needed 1,800 exact scores per step, slower than the Gram cache. Nor does any run that
-/// records the certificate, which needs every score.
+/// records the certificate, which needs every score. Where the bounds are loose (atoms of high-dimensional inputs) a run
+/// stops screening after `trialSteps` and goes on with the Gram cache (`pays(afterSteps:)`).
 public final class ScoreScreen {
     /// The projection's rank.
     public static let rank = 32
     /// Atoms sampled for the basis: Q is the top `rank` left singular vectors of these columns of Φ.
     static let sampled = 2 * rank
-    /// Screening is automatic from this many entries of Φ (32 MB, past the last-level cache, where a pass costs a memory
-    /// read) and this many steps (building C costs about as much arithmetic as a few passes).
-    static let automaticEntries = 1 << 22
+    /// Screening is automatic from this many entries of Φ (16 MB) and this many steps (building C costs about as much
+    /// arithmetic as a few passes). Greedy-uniform, 200 steps, M = 1000, d = 3 tanh atoms, against the Gram cache alone:
+    /// N = 500 and 1000 ran at 0.76× and 0.83× (Φ in cache, a pass is cheap), N = 2000 at 1.8×, N = 4200 at 2.1×.
+    static let automaticEntries = 1 << 21
     static let automaticSteps = 32
+    /// Screening stops once it has needed more than N/8 exact scores per step over at least this many steps. On inputs of
+    /// higher dimension the rank-32 bounds are loose: at M = 1000, N = 4200, d = 10 a step needed 25–28% of N (as fast as the
+    /// Gram cache), at d = 30 with ReLU atoms 55% (2.6× slower); at d = 3, 0.7–3.5%.
+    static let trialSteps = 8
 
     let m: Int, n: Int, r: Int
     let basis: Matrix
@@ -125,6 +131,12 @@ public final class ScoreScreen {
                 }
             }
         }
+    }
+
+    /// Whether screening still pays after `steps` screened steps: at most N/8 exact scores per step so far, or too few
+    /// steps to tell.
+    func pays(afterSteps steps: Int) -> Bool {
+        steps < Self.trialSteps || exactCount <= steps * n / 8
     }
 
     /// The exact score ⟨φ_i, e⟩.

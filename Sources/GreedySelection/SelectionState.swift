@@ -41,8 +41,9 @@ final class SelectionState {
     /// The runners-up of the selector's last scan, best first: a miss in the Gram cache computes their columns in the
     /// same pass over Φ as the pick's, because later picks come from them often (see `GramCache.block`).
     let runnersUp = Leaders()
-    /// Bounds on the scores from a low-rank projection of Φ, when the selector screens (then `s` is never computed).
-    let screen: ScoreScreen?
+    /// Bounds on the scores from a low-rank projection of Φ, while the selector screens (then `s` is not computed); a
+    /// selector drops it when it stops paying, and the next `record` computes the scores.
+    var screen: ScoreScreen?
 
     /// Recompute the scores by a full gemv after this many carried moves.
     static let rescoreInterval = 64

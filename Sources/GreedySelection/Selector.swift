@@ -55,7 +55,7 @@ public struct SelectionOptions: Sendable, Equatable {
 
     /// When greedy-uniform and worst-neuron screen their scores (the other selectors never do).
     public enum Screening: Sendable, Equatable {
-        /// On a Φ of at least 2²² entries (32 MB) and runs of at least 32 steps, where a pass over Φ is a memory read.
+        /// On a Φ of at least 2²¹ entries (16 MB) and runs of at least 32 steps, until it stops paying (`ScoreScreen`).
         case automatic
         /// Always (tests check the screened picks against the full scan on small instances).
         case always

@@ -80,10 +80,10 @@ import Testing
         }
     }
 
-    /// As users run it: greedy-uniform's default options screen a Φ of exactly 2²² entries (M = 1024, N = 4096), and its
+    /// As users run it: greedy-uniform's default options screen a Φ of exactly 2²¹ entries (M = 1024, N = 2048), and its
     /// picks and losses equal the full scan's.
     @Test func theDefaultOptionsScreenALargeAtomMatrixWithTheSamePicks() throws {
-        let problem = try GreedyInstance(dimension: 3, inputs: 1024, width: 4096, activation: .tanh, heldOutInputs: 0).build(stream: RandomStream(seed: 6))
+        let problem = try GreedyInstance(dimension: 3, inputs: 1024, width: 2048, activation: .tanh, heldOutInputs: 0).build(stream: RandomStream(seed: 6))
         let options = SelectionOptions(for: GreedyUniformSelector.self)
         let steps = ScoreScreen.automaticSteps
         #expect(SelectionState(problem: problem, selector: "test", steps: steps, options: options, screenable: true).screen != nil)
@@ -97,10 +97,34 @@ import Testing
         #expect(GramCacheTests.relativeDifference(screened.loss, plain.loss) <= 1e-12)
     }
 
+    /// On atoms of a 30-dimensional input the rank-32 bounds are loose: screening stops after its trial steps (it needed more
+    /// than N/8 exact scores per step), and the run goes on by the full scan with the same picks and losses.
+    @Test func screeningStopsWhereItDoesNotPayWithTheSamePicks() throws {
+        let problem = try GreedyInstance(dimension: 30, inputs: 1000, width: 2000, activation: .relu, heldOutInputs: 0).build(stream: RandomStream(seed: 3))
+        let options = SelectionOptions(recordCertificate: false, screening: .always)
+        let state = SelectionState(problem: problem, selector: "test", steps: 40, options: options, screenable: true)
+        let screen = try #require(state.screen)
+        var stoppedAfter: Int? = nil
+        for k in 0..<40 where stoppedAfter == nil {
+            let i = UniformSteps.screenedPick(state, screen, twoK: 2 * Double(k), sign: 1)
+            state.move(toward: i, gamma: 1 / Double(k + 1))
+            if !screen.pays(afterSteps: k + 1) { stoppedAfter = k + 1 }
+        }
+        let steps = try #require(stoppedAfter, "\(screen.exactCount) exact scores in 40 steps of N = 2000, and screening went on")
+        #expect(steps >= ScoreScreen.trialSteps && screen.exactCount > steps * 2000 / 8)
+        #expect(screen.pays(afterSteps: 1), "one step is too few to tell")
+        let values = try ParameterValues(resolving: GreedyUniformSelector.parameters, owner: "test")
+        let screened = try GreedyUniformSelector.run(on: problem, steps: 40, options: options, parameters: values, stream: RandomStream(seed: 9))
+        let plain = try GreedyUniformSelector.run(on: problem, steps: 40, options: SelectionOptions(recordCertificate: false, gramCache: false, screening: .never),
+                                                  parameters: values, stream: RandomStream(seed: 9))
+        #expect(screened.chosen == plain.chosen)
+        #expect(GramCacheTests.relativeDifference(screened.loss, plain.loss) <= 1e-12)
+    }
+
     /// Screening is automatic only on a large Φ, for runs of some length, and never with the certificate.
     @Test func screeningAppliesWhereAPassIsAMemoryRead() throws {
         let small = try Self.instance(seed: 1)
-        #expect(!ScoreScreen.applies(to: small, steps: 200, options: SelectionOptions(recordCertificate: false)), "300 × 3000 is in cache")
+        #expect(!ScoreScreen.applies(to: small, steps: 200, options: SelectionOptions(recordCertificate: false)), "300 × 3000 is below 2²¹ entries")
         #expect(ScoreScreen.applies(to: small, steps: 200, options: SelectionOptions(recordCertificate: false, screening: .always)))
         #expect(!ScoreScreen.applies(to: small, steps: 200, options: SelectionOptions(recordCertificate: true, screening: .always)), "the certificate needs every score")
         let large = try GreedyInstance(dimension: 3, inputs: 1000, width: 4200, activation: .tanh, heldOutInputs: 0).build(stream: RandomStream(seed: 1))
