@@ -11,6 +11,9 @@ struct GreedyRate {
     let uncached: Double
     /// Distinct neurons picked in the run: without the runners-up in the cache's blocks, each would cost a pass over Φ.
     let distinct: Int
+    /// Steps of the default run that screened, and its exact scores per screened step (0 when it did not screen).
+    let screenedSteps: Int
+    let exactPerScreenedStep: Double
 }
 
 /// The greedy section's figures: per-selector rates and the bare gemv Φᵀe, the uncached floor.
@@ -60,19 +63,24 @@ func greedyBenchmarks() -> GreedyFigures {
     print("  " + "selector".padding(toLength: 22, withPad: " ", startingAt: 0) + "  default steps/s  Gram cache only   uncached steps/s   ratio   distinct picks")
     var out = GreedyFigures(gemvPerSecond: 1 / perGemv, blockCost: perBlock / perGemv, steps: steps)
     for selector in SelectorCatalog.standard {
-        var rates = [Double](), distinct = 0
+        var rates = [Double](), distinct = 0, screened = 0, exact = 0.0
         for (cache, screening) in [(true, SelectionOptions.Screening.automatic), (true, .never), (false, .never)] {
             let options = SelectionOptions(recordCertificate: false, gramCache: cache, screening: screening)
             let t0 = Date()
             guard let trace = try? selector.run(on: problem, steps: steps, options: options, stream: stream.split(selector.name)) else { break }
             rates.append(Double(steps) / Date().timeIntervalSince(t0))
             distinct = Set(trace.chosen).count
+            if rates.count == 1 {
+                screened = trace.screenedSteps
+                exact = Double(trace.exactScores) / Double(max(1, trace.screenedSteps))
+            }
         }
         guard rates.count == 3 else {
             print("  \(selector.name): failed")
             continue
         }
-        out.rates[selector.name] = GreedyRate(cached: rates[0], cacheOnly: rates[1], uncached: rates[2], distinct: distinct)
+        out.rates[selector.name] = GreedyRate(cached: rates[0], cacheOnly: rates[1], uncached: rates[2], distinct: distinct,
+                                              screenedSteps: screened, exactPerScreenedStep: exact)
         let name = selector.name.padding(toLength: 22, withPad: " ", startingAt: 0)
         print("  " + name + String(format: " %15.1f %16.1f %18.1f %7.2f× %10d", rates[0], rates[1], rates[2], rates[0] / rates[2], distinct))
     }

@@ -67,10 +67,12 @@ func printSummary(_ f: BenchFigures, load: String) {
     let picks = ["greedy-linesearch", "greedy-uniform"].compactMap { n in
         f.greedy.rates[n].map { "\(n) \($0.distinct) (one pass each would allow \(fmt(Double(f.greedy.steps) / Double(max(1, $0.distinct)), "%.2f×")))" }
     }.joined(separator: ", ")
+    let screening = f.greedy.rates["greedy-uniform"].map { "\($0.screenedSteps) of \(f.greedy.steps) steps screened, \(fmt($0.exactPerScreenedStep, "%.0f")) exact scores per screened step" } ?? "not run"
     print("limit: a step whose pick is not cached reads the 80 MB Φ once (bare gemv Φᵀe in this run: \(fmt(f.greedy.gemvPerSecond, "%.1f")) per second),"
           + " computing a block of \(GramCache.block) Gram columns at \(fmt(f.greedy.blockCost, "%.2f"))× a gemv's time; distinct picks in \(f.greedy.steps) steps: \(picks)."
           + " By default greedy-uniform screens its scores instead (rank-\(ScoreScreen.rank) bounds, a pass over the \(ScoreScreen.rank) × N projection per step and"
-          + " an exact score only where a bound could win); line search does not: its best gap is about the bounds' width (at rank 64 it needed 1,800 exact scores per step and ran slower than the Gram cache)")
+          + " an exact score only where a bound could win: \(screening)); line search does not: its best gap is about the bounds' width (at rank 64 it needed"
+          + " 1,800 exact scores per step and ran slower than the Gram cache)")
 
     let peak = f.limits.dgemmPeak
     print("\nMLP 64-256-256-10, float64 SGD (goal ≥ \(fmt(Goals.mlpOverNumpy, "%.0f"))× numpy and ≥ \(fmt(100 * Goals.mlpFractionOfPeak, "%.0f"))% of the dgemm peak above, \(fmt(peak, "%.1f")) GFLOP/s)")

@@ -22,38 +22,54 @@ enum UniformSteps {
     static func run(on problem: AtomProblem, steps: Int, options: SelectionOptions, worst: Bool, selector: String) throws(GreedyError) -> SelectionTrace {
         try GreedyValidation.checkSteps(steps)
         let state = SelectionState(problem: problem, selector: selector, steps: steps, options: options, screenable: true)
-        let n = problem.neuronCount
         let sign = worst ? -1.0 : 1.0
         for k in 0..<steps {
             // ‖k e + φ_i − t‖² = const + 2k s_i + ‖φ_i‖² − 2⟨φ_i, t⟩, so one pass over the scores picks i.
             let twoK = 2 * Double(k)
+            let best: Int
             if let screen = state.screen {
-                let best = screenedPick(state, screen, twoK: twoK, sign: sign)
-                let gamma = 1 / Double(k + 1)
-                state.move(toward: best, gamma: gamma)
-                if !screen.pays(afterSteps: k + 1) { state.screen = nil }  // same picks from here on, by the scan
-                try state.record(stepSize: gamma, chosen: best, needScores: true)
-                continue
-            }
-            var best = 0, bestV = Double.infinity
-            let leaders = state.runnersUp
-            leaders.reset()
-            state.s.withUnsafeBufferPointer { s in
-                problem.columnSquaredNorms.withUnsafeBufferPointer { q in
-                    problem.atomTargetInner.withUnsafeBufferPointer { a in
-                        for i in 0..<n {
-                            let v = sign * (twoK * s[i] + q[i] - 2 * a[i])
-                            if v < bestV { bestV = v; best = i }
-                            if v < leaders.threshold { leaders.offer(v, i) }
-                        }
-                    }
-                }
+                best = screenedPick(state, screen, twoK: twoK, sign: sign)
+                state.trace.screenedSteps += 1
+                state.trace.exactScores = screen.exactCount
+                // Past its trial steps a screen that computes many exact scores costs more than the scan: drop it, and
+                // `record` computes the scores the scan needs (same picks from here on).
+                if !screen.pays(afterSteps: state.trace.screenedSteps) { state.screen = nil }
+            } else {
+                best = scannedPick(state, twoK: twoK, sign: sign)
             }
             let gamma = 1 / Double(k + 1)
             state.move(toward: best, gamma: gamma)
             try state.record(stepSize: gamma, chosen: best, needScores: true)
         }
         return state.trace
+    }
+
+    /// The value the step minimises over atoms, sign·(2k s_i + ‖φ_i‖² − 2⟨φ_i, t⟩): one expression for the scan and the
+    /// screen, so both compare the same bits.
+    @inline(__always)
+    static func value(score s: Double, squaredNorm q: Double, targetInner a: Double, twoK: Double, sign: Double) -> Double {
+        sign * (twoK * s + q - 2 * a)
+    }
+
+    /// The pick from every score (ties to the lowest index); the scan's best values become the runners-up whose Gram
+    /// columns a miss computes alongside.
+    static func scannedPick(_ state: SelectionState, twoK: Double, sign: Double) -> Int {
+        let problem = state.problem, n = state.n
+        var best = 0, bestV = Double.infinity
+        let leaders = state.runnersUp
+        leaders.reset()
+        state.s.withUnsafeBufferPointer { s in
+            problem.columnSquaredNorms.withUnsafeBufferPointer { q in
+                problem.atomTargetInner.withUnsafeBufferPointer { a in
+                    for i in 0..<n {
+                        let v = value(score: s[i], squaredNorm: q[i], targetInner: a[i], twoK: twoK, sign: sign)
+                        if v < bestV { bestV = v; best = i }
+                        if v < leaders.threshold { leaders.offer(v, i) }
+                    }
+                }
+            }
+        }
+        return best
     }
 
     /// The full scan's pick from the screen's bounds: v_i = sign·(2k s_i + ‖φ_i‖² − 2⟨φ_i, t⟩) is linear in s_i, so its
@@ -76,7 +92,8 @@ enum UniformSteps {
         }
         var best = first, bestV = Double.infinity
         func evaluate(_ i: Int) {
-            let v = sign * (twoK * screen.exactScore(i, state.e, atoms: problem.atoms) + problem.columnSquaredNorms[i] - 2 * problem.atomTargetInner[i])
+            let v = value(score: screen.exactScore(i, state.e, atoms: problem.atoms), squaredNorm: problem.columnSquaredNorms[i],
+                          targetInner: problem.atomTargetInner[i], twoK: twoK, sign: sign)
             if v < bestV || (v == bestV && i < best) { bestV = v; best = i }
         }
         evaluate(first)

@@ -18,6 +18,8 @@ public struct SelectionTrace: Sendable {
     public var certificateD: [Double] = []
     /// Sparse weights (neuron, weight) of f_n, when `recordWeights` was asked for.
     public var weights: [[(neuron: Int, weight: Double)]] = []
+    /// Steps whose pick came from screening (`ScoreScreen`), and the exact scores they computed (0 when none did).
+    public var screenedSteps = 0, exactScores = 0
 
     /// An empty trace.
     public init(selector: String) { self.selector = selector }

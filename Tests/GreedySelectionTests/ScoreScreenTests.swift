@@ -29,6 +29,7 @@ import Testing
                                              options: SelectionOptions(recordCertificate: false, gramCache: false, screening: .never),
                                              parameters: values, stream: RandomStream(seed: 9))
                 let label = "\(name) \(activation) seed \(seed)"
+                #expect(screened.screenedSteps >= ScoreScreen.trialSteps, "\(label): screened \(screened.screenedSteps) steps")
                 #expect(screened.chosen == plain.chosen, "\(label): picks differ")
                 #expect(screened.count == steps)
                 #expect(GramCacheTests.relativeDifference(screened.loss, plain.loss) <= 1e-12, "\(label): losses")
@@ -38,18 +39,14 @@ import Testing
     }
 
     /// The screen actually screens: on the same instance a screened greedy-uniform run computes far fewer exact scores
-    /// than the N per step a full scan does.
+    /// than the N per step a full scan does, and screens every step.
     @Test func aScreenedStepReadsFewAtoms() throws {
         let problem = try Self.instance(seed: 1)
-        let state = SelectionState(problem: problem, selector: "test", steps: 100,
-                                   options: SelectionOptions(recordCertificate: false, screening: .always), screenable: true)
-        let screen = try #require(state.screen)
-        for k in 0..<100 {
-            let i = UniformSteps.screenedPick(state, screen, twoK: 2 * Double(k), sign: 1)
-            state.move(toward: i, gamma: 1 / Double(k + 1))
-            try state.record(stepSize: 1 / Double(k + 1), chosen: i, needScores: true)
-        }
-        #expect(screen.exactCount < 100 * problem.neuronCount / 10, "\(screen.exactCount) exact scores in 100 steps of N = \(problem.neuronCount)")
+        let values = try ParameterValues(resolving: GreedyUniformSelector.parameters, owner: "test")
+        let trace = try GreedyUniformSelector.run(on: problem, steps: 100, options: SelectionOptions(recordCertificate: false, screening: .always),
+                                                  parameters: values, stream: RandomStream(seed: 9))
+        #expect(trace.screenedSteps == 100)
+        #expect(trace.exactScores < 100 * problem.neuronCount / 10, "\(trace.exactScores) exact scores in 100 steps of N = \(problem.neuronCount)")
     }
 
     /// Every score lies in its interval: for residuals and outputs of a run, |s_i − approx_i| ≤ ρ_i‖(I − P)f‖ plus the
@@ -86,37 +83,30 @@ import Testing
         let problem = try GreedyInstance(dimension: 3, inputs: 1024, width: 2048, activation: .tanh, heldOutInputs: 0).build(stream: RandomStream(seed: 6))
         let options = SelectionOptions(for: GreedyUniformSelector.self)
         let steps = ScoreScreen.automaticSteps
-        #expect(SelectionState(problem: problem, selector: "test", steps: steps, options: options, screenable: true).screen != nil)
         let values = try ParameterValues(resolving: GreedyUniformSelector.parameters, owner: "test")
         let screened = try GreedyUniformSelector.run(on: problem, steps: steps, options: options, parameters: values, stream: RandomStream(seed: 9))
         var plainOptions = options
         plainOptions.screening = .never
         plainOptions.gramCache = false
         let plain = try GreedyUniformSelector.run(on: problem, steps: steps, options: plainOptions, parameters: values, stream: RandomStream(seed: 9))
+        #expect(screened.screenedSteps == steps, "the default options screen every step")
+        #expect(plain.screenedSteps == 0)
         #expect(screened.chosen == plain.chosen)
         #expect(GramCacheTests.relativeDifference(screened.loss, plain.loss) <= 1e-12)
     }
 
-    /// On atoms of a 30-dimensional input the rank-32 bounds are loose: screening stops after its trial steps (it needed more
+    /// On atoms of a 30-dimensional input the rank-32 bounds are loose: screening stops after its trial steps, within 80 steps (it needed more
     /// than N/8 exact scores per step), and the run goes on by the full scan with the same picks and losses.
     @Test func screeningStopsWhereItDoesNotPayWithTheSamePicks() throws {
         let problem = try GreedyInstance(dimension: 30, inputs: 1000, width: 2000, activation: .relu, heldOutInputs: 0).build(stream: RandomStream(seed: 3))
         let options = SelectionOptions(recordCertificate: false, screening: .always)
-        let state = SelectionState(problem: problem, selector: "test", steps: 40, options: options, screenable: true)
-        let screen = try #require(state.screen)
-        var stoppedAfter: Int? = nil
-        for k in 0..<40 where stoppedAfter == nil {
-            let i = UniformSteps.screenedPick(state, screen, twoK: 2 * Double(k), sign: 1)
-            state.move(toward: i, gamma: 1 / Double(k + 1))
-            if !screen.pays(afterSteps: k + 1) { stoppedAfter = k + 1 }
-        }
-        let steps = try #require(stoppedAfter, "\(screen.exactCount) exact scores in 40 steps of N = 2000, and screening went on")
-        #expect(steps >= ScoreScreen.trialSteps && screen.exactCount > steps * 2000 / 8)
-        #expect(screen.pays(afterSteps: 1), "one step is too few to tell")
         let values = try ParameterValues(resolving: GreedyUniformSelector.parameters, owner: "test")
-        let screened = try GreedyUniformSelector.run(on: problem, steps: 40, options: options, parameters: values, stream: RandomStream(seed: 9))
-        let plain = try GreedyUniformSelector.run(on: problem, steps: 40, options: SelectionOptions(recordCertificate: false, gramCache: false, screening: .never),
+        let screened = try GreedyUniformSelector.run(on: problem, steps: 80, options: options, parameters: values, stream: RandomStream(seed: 9))
+        let plain = try GreedyUniformSelector.run(on: problem, steps: 80, options: SelectionOptions(recordCertificate: false, gramCache: false, screening: .never),
                                                   parameters: values, stream: RandomStream(seed: 9))
+        let stopped = screened.screenedSteps
+        #expect(stopped >= ScoreScreen.trialSteps && stopped < 80, "screened \(stopped) of 80 steps")
+        #expect(screened.exactScores > stopped * problem.neuronCount / 8, "\(screened.exactScores) exact scores in \(stopped) steps")
         #expect(screened.chosen == plain.chosen)
         #expect(GramCacheTests.relativeDifference(screened.loss, plain.loss) <= 1e-12)
     }
