@@ -35,20 +35,37 @@ build: deps
 verify: build
 	$(BIN) verify all
 
-# The notebooks' venv is set up in the background from the start: it is mostly download and unpacking,
-# which the build and the tests leave room for. The Coq proofs (one core, about 10 s) are checked beside
-# the build, whose module chain often leaves a core idle; a failed proof still fails make test.
-# The tests' one verify-all run writes to WORKBENCH_SHARED_RECORDS, where the notebooks read it.
+# make test keeps both cores busy from start to end:
+# - the notebooks' venv (download, unpacking) and the Coq proofs (one core, about 10 s) run from the start at the
+#   lowest priority (nice 19), so they take the CPU the build's module chain leaves idle instead of delaying it;
+# - the build is a step of its own (testability on, as swift test -c release builds it), so that the notebooks'
+#   non-claim records (scripts/notebook-records.sh, about 25 s of CPU) start when it ends, at nice 19, beside the tests;
+# - the notebooks run as soon as the tests' one verify-all run has written its records (WORKBENCH_SHARED_RECORDS),
+#   at normal priority (a starved Jupyter kernel would time out), or after the tests if that run never completes.
+# A failed proof, record or notebook still fails make test; each one's output is printed after the tests'.
 # scripts/check-mutants.sh then checks that every mutant patch still applies and names a built test (seconds).
+# The test build carries no debug info: DWARF cost 24 s of the build's 208 s of CPU, and the code and the records
+# are the same without it (verify all --quick: byte-identical). A trap still names its function, without a line.
+TEST_BUILD_FLAGS := $(TEST_FLAGS) -Xswiftc -enable-testing -debug-info-format none
 test: export WORKBENCH_SHARED_RECORDS := $(CURDIR)/notebooks/out/shared-verify-all
+test: export WORKBENCH_NOTEBOOK_RECORDS := $(CURDIR)/notebooks/out/early-records
 test: test-deps
-	rm -rf "$$WORKBENCH_SHARED_RECORDS"; mkdir -p notebooks/out; bash scripts/notebooks-venv.sh > notebooks/out/venv-setup.txt 2>&1 & venv=$$!; \
-	bash scripts/check-proofs.sh > notebooks/out/proofs.txt 2>&1 & proofs=$$!; \
-	OPENBLAS_NUM_THREADS=1 $(SWIFT) test $(TEST_FLAGS); status=$$?; \
-	SWIFT=$(SWIFT) bash scripts/check-mutants.sh $(TEST_FLAGS) || status=1; \
+	rm -rf "$$WORKBENCH_SHARED_RECORDS" "$$WORKBENCH_NOTEBOOK_RECORDS" notebooks/out/.tests-done; mkdir -p notebooks/out; \
+	nice -n 19 bash scripts/notebooks-venv.sh > notebooks/out/venv-setup.txt 2>&1 & venv=$$!; \
+	nice -n 19 bash scripts/check-proofs.sh > notebooks/out/proofs.txt 2>&1 & proofs=$$!; \
+	notebooks=; $(SWIFT) build $(TEST_BUILD_FLAGS) --build-tests; status=$$?; \
+	if [ $$status -eq 0 ]; then \
+		{ nice -n 19 bash scripts/notebook-records.sh "$$WORKBENCH_NOTEBOOK_RECORDS/results" "$$WORKBENCH_NOTEBOOK_RECORDS"; \
+		  until [ -f "$$WORKBENCH_SHARED_RECORDS/complete" ] || [ -f notebooks/out/.tests-done ]; do sleep 1; done; \
+		  bash scripts/run-notebooks.sh; } > notebooks/out/notebooks.txt 2>&1 & notebooks=$$!; \
+		OPENBLAS_NUM_THREADS=1 $(SWIFT) test $(TEST_BUILD_FLAGS) --skip-build || status=1; \
+		touch notebooks/out/.tests-done; \
+		SWIFT=$(SWIFT) bash scripts/check-mutants.sh $(TEST_BUILD_FLAGS) || status=1; \
+	fi; \
 	wait $$proofs || status=1; cat notebooks/out/proofs.txt; \
-	wait $$venv; cat notebooks/out/venv-setup.txt; exit $$status
-	bash scripts/run-notebooks.sh
+	wait $$venv; cat notebooks/out/venv-setup.txt; \
+	[ -z "$$notebooks" ] || { wait $$notebooks || status=1; cat notebooks/out/notebooks.txt; }; \
+	exit $$status
 
 # Venv from notebooks/requirements.txt, quick-mode records, every notebooks/*.ipynb executed:
 # executed copies, HTML, figures/*.png and report.md under notebooks/out/ (git-ignored).

@@ -20,7 +20,9 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements.sha256" 2>/dev/n
     rm -rf "$VENV"
     "$PY" -m venv "$VENV" >"$OUT/venv.log" 2>&1 \
         || { rm -rf "$VENV"; echo "$PY -m venv failed (apt package python3-venv; see $OUT/venv.log)" >"$OUT/venv.skip"; exit 0; }
-    "$VENV/bin/pip" install -q --disable-pip-version-check -r notebooks/requirements.txt >>"$OUT/venv.log" 2>&1 \
+    # --no-compile: byte-compiling every installed module took about 5 s of CPU; Python compiles the few the
+    # notebooks import when they first do.
+    "$VENV/bin/pip" install -q --no-compile --disable-pip-version-check -r notebooks/requirements.txt >>"$OUT/venv.log" 2>&1 \
         || { rm -rf "$VENV"; echo "pip could not install notebooks/requirements.txt (offline? see $OUT/venv.log)" >"$OUT/venv.skip"; exit 0; }
     echo "$want" >"$VENV/.requirements.sha256"
     echo "notebooks: created $VENV in $(( $(date +%s) - start )) s"

@@ -24,27 +24,18 @@ venv_pid=$!
 
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 start=$(date +%s)
-# The records every notebook reads, in quick mode. The commands beside `verify all` take a few seconds
-# of one core each; in two groups they use both cores when the tests' run has left the claims' records.
-# The complexity table (about 5 s) goes alone; the other three together take about as long.
-others_complexity() {
-    "$BIN" bilevel --complexity --seeds 3 --budget 100000 --quiet --ascii --out "$RESULTS" >"$OUT/bilevel-complexity.txt" \
-        || { echo "notebooks: workbench bilevel --complexity failed" >&2; return 1; }
-}
-others_rest() {
-    "$BIN" bilevel --algo mrbo,vrbo,stocbio,aid-cg --quiet --ascii --out "$RESULTS" >"$OUT/bilevel.txt" \
-        || { echo "notebooks: workbench bilevel failed" >&2; return 1; }
-    "$BIN" prune --method snip,grasp,synflow,random,magnitude --sparsity 0.5,0.8,0.9,0.98 --net mlp:64,64 \
-        --seeds 3 --epochs 8 --quiet --ascii --out "$RESULTS" >"$OUT/prune.txt" \
-        || { echo "notebooks: workbench prune failed" >&2; return 1; }
-    "$BIN" sparse-train --method static,set,rigl,snfs,gmp --sparsity 0.9,0.98 --dist er --set delta-t=20 \
-        --seeds 2 --epochs 4 --json --quiet --out "$RESULTS" >"$RESULTS/sparse-train.json" \
-        || { echo "notebooks: workbench sparse-train failed" >&2; return 1; }
-}
-others_complexity &
-others_pid=$!
-others_rest &
-rest_pid=$!
+# The records beside the claims' (scripts/notebook-records.sh). Under make test an early run of it
+# ($WORKBENCH_NOTEBOOK_RECORDS, started when the build ended) has left them; otherwise they are computed
+# now, beside the claims' records.
+early=${WORKBENCH_NOTEBOOK_RECORDS:-}
+if [ -n "$early" ] && [ "$(cat "$early/complete" 2>/dev/null)" = 0 ]; then
+    cp "$early"/results/* "$RESULTS"/ && cp "$early"/*.txt "$OUT"/ || exit 1
+    others_pid=
+    echo "notebooks: bilevel, prune and sparse-train records from make test's early run ($early)"
+else
+    bash scripts/notebook-records.sh "$RESULTS" "$OUT/records-text" &
+    others_pid=$!
+fi
 # A claim that does not hold still writes its record (exit 1); the Swift tests judge verdicts, the
 # notebooks only draw them. Under make test, the tests' own run of this command (same binary, same
 # quick mode and seed, Tests/TestSupport/SharedVerifyAll.swift) left its records in
@@ -58,8 +49,10 @@ else
     "$BIN" verify all --quick --quiet --out "$RESULTS" --report "$OUT/report.md" >"$OUT/verify.txt"
     status=$?
 fi
-wait $others_pid || exit 1
-wait $rest_pid || exit 1
+if [ -n "$others_pid" ]; then
+    wait $others_pid || exit 1
+    cp "$OUT"/records-text/*.txt "$OUT"/ || exit 1
+fi
 if [ $status -eq 1 ]; then echo "notebooks: note: a claim did not hold in quick mode (see $OUT/verify.txt)"
 elif [ $status -ne 0 ]; then echo "notebooks: workbench verify all failed with status $status" >&2; exit 1; fi
 wait $venv_pid
