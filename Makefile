@@ -8,7 +8,7 @@ APT_PACKAGES := liblapacke-dev libgsl-dev libopenblas-dev pkg-config
 TEST_APT_PACKAGES := coq python3-venv slurm-wlm munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tests assert rates from real experiments; unoptimised Swift is 10-100x slower at them,
-# so tests build in release mode too (SwiftPM keeps testable imports enabled).
+# so tests build in release mode too (with testable imports: TEST_BUILD_FLAGS below).
 TEST_FLAGS ?= -c release
 BIN := .build/release/workbench
 

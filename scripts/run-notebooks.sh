@@ -33,7 +33,7 @@ if [ -n "$early" ] && [ "$(cat "$early/complete" 2>/dev/null)" = 0 ]; then
     others_pid=
     echo "notebooks: bilevel, prune and sparse-train records from make test's early run ($early)"
 else
-    bash scripts/notebook-records.sh "$RESULTS" "$OUT/records-text" &
+    BIN="$BIN" bash scripts/notebook-records.sh "$RESULTS" "$OUT/records-text" &
     others_pid=$!
 fi
 # A claim that does not hold still writes its record (exit 1); the Swift tests judge verdicts, the
