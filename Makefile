@@ -43,6 +43,9 @@ verify: build
 # - the notebooks run as soon as the tests' one verify-all run has written its records (WORKBENCH_SHARED_RECORDS),
 #   at normal priority (a starved Jupyter kernel would time out), or after the tests if that run never completes.
 # A failed proof, record or notebook still fails make test; each one's output is printed after the tests'.
+# The tests' temporary files and folders (hundreds per run: processes' working folders, sweeps, a one-node Slurm)
+# go into one folder of their own, removed when the tests pass and kept, with its name printed, when they fail.
+# Its name is short: slurmstepd's sockets live under the Slurm test's folder, and a socket's path is at most 107 bytes.
 # scripts/check-mutants.sh then checks that every mutant patch still applies and names a built test (seconds).
 # The test build carries no debug info: DWARF cost 24 s of the build's 208 s of CPU, and the code and the records
 # are the same without it (verify all --quick: byte-identical). A trap still names its function, without a line.
@@ -58,7 +61,9 @@ test: test-deps
 		{ nice -n 19 bash scripts/notebook-records.sh "$$WORKBENCH_NOTEBOOK_RECORDS/results" "$$WORKBENCH_NOTEBOOK_RECORDS"; \
 		  until [ -f "$$WORKBENCH_SHARED_RECORDS/complete" ] || [ -f notebooks/out/.tests-done ]; do sleep 1; done; \
 		  bash scripts/run-notebooks.sh; } > notebooks/out/notebooks.txt 2>&1 & notebooks=$$!; \
-		OPENBLAS_NUM_THREADS=1 $(SWIFT) test $(TEST_BUILD_FLAGS) --skip-build || status=1; \
+		tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/wbXXXXXX"); \
+		if OPENBLAS_NUM_THREADS=1 TMPDIR=$$tmp $(SWIFT) test $(TEST_BUILD_FLAGS) --skip-build; then rm -rf "$$tmp"; \
+		else status=1; echo "make test: the tests' temporary files are kept in $$tmp"; fi; \
 		touch notebooks/out/.tests-done; \
 		SWIFT=$(SWIFT) bash scripts/check-mutants.sh $(TEST_BUILD_FLAGS) || status=1; \
 	fi; \
