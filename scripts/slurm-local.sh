@@ -51,6 +51,10 @@ up)
     for b in munged slurmctld slurmd sinfo; do command -v "$b" >/dev/null || die "$b not found (scripts/slurm-local.sh install)"; done
     mkdir -p "$dir"/state "$dir"/spool "$dir"/log
     dir=$(cd "$dir" && pwd)
+    # slurmstepd listens on DIR/spool/localhost_JOB.STEP (up to 35 bytes after DIR, with MaxJobId's 8 digits) and a Unix
+    # socket's path is at most 107 bytes: beyond that every task fails to launch and Slurm holds it, silently.
+    longest="$dir/spool/localhost_67043328.4294967291"
+    [ "${#longest}" -le 107 ] || die "DIR is too long for slurmstepd's sockets: $longest would be ${#longest} bytes (at most 107); use a short folder, e.g. \$(mktemp -d /tmp/wbslurmXXXXXX)"
 
     # munge: one daemon per machine, on its standard socket; reuse one that answers, never stop it then.
     if ! munge_ok; then

@@ -15,15 +15,22 @@ public struct SlurmOptions: Sendable, Equatable {
     public var throttle: Int?
     /// Seconds between two polls of `squeue`.
     public var poll: Double
+    /// Seconds after which the sweep stops following and exits (nil: follow until the sweep ends or is stuck).
+    public var followTimeout: Double?
+    /// Seconds a task may pend for `ReqNodeNotAvail` before the sweep reports it: a node may be down only briefly.
+    public var unavailableGrace: Double
 
     /// Options; nil leaves the cluster's default.
-    public init(partition: String? = nil, time: String? = nil, mem: String? = nil, account: String? = nil, throttle: Int? = nil, poll: Double = 5) {
+    public init(partition: String? = nil, time: String? = nil, mem: String? = nil, account: String? = nil, throttle: Int? = nil, poll: Double = 5,
+                followTimeout: Double? = nil, unavailableGrace: Double = 600) {
         self.partition = partition
         self.time = time
         self.mem = mem
         self.account = account
         self.throttle = throttle
         self.poll = poll
+        self.followTimeout = followTimeout
+        self.unavailableGrace = unavailableGrace
     }
 
     /// Checks every value against a strict pattern: what goes into a `#SBATCH` line can be no shell or option syntax.
@@ -288,6 +295,20 @@ public struct SlurmEngine: Sendable {
         case runsFailed([Failure])
         /// Every run has a record, but the merge job failed; its state and log.
         case mergeFailed(String, URL)
+        /// The sweep stopped following with jobs still queued (the last poll's entries, possibly none); they are not cancelled here.
+        case stopped(Stop, queued: [SlurmQueueEntry])
+    }
+
+    /// Why the sweep stopped following jobs that are still queued.
+    public enum Stop: Sendable, Equatable {
+        /// Tasks or the merge job pend for reasons that waiting never resolves.
+        case stuck([SlurmStuck])
+        /// `--follow-timeout` (seconds) passed.
+        case timeout(Double)
+        /// SIGINT or SIGTERM.
+        case signal(Int32)
+        /// squeue failed several polls in a row; its last error.
+        case squeueFailing(String)
     }
 
     /// Writes the two scripts for `missing` (manifest indices).
@@ -329,30 +350,38 @@ public struct SlurmEngine: Sendable {
         return id
     }
 
-    /// Polls `squeue` (and `scontrol show job` once the array has left the queue) until the sweep ends.
+    /// Polls `squeue` (and `scontrol show job` once the array has left the queue) until the sweep ends, a task is stuck,
+    /// `options.followTimeout` passes or `FollowSignals` catches a signal.
     ///
     /// - Parameter progress: called with (runs with a record, tasks running, tasks waiting) whenever these change.
     public func follow(array: String, merge: String, missing: [Int], progress: (Int, Int, Int) -> Void) throws -> Outcome {
+        let options = jobs.options
+        let start = Date()
         var last: (Int, Int, Int)? = nil
-        var doneSet = Set<Int>(), squeueErrors = 0
+        var doneSet = Set<Int>(), squeueErrors = 0, queued = [SlurmQueueEntry]()
+        var unavailableSince = [String: Date]()
         while true {
-            let q = try Command.run(["squeue", "-h", "-j", "\(array),\(merge)", "-o", "%i %T"])
+            if let sig = FollowSignals.received { return .stopped(.signal(sig), queued: queued) }
+            // -r: one line per array task, each with its own reason (without it squeue merges tasks and joins their reasons).
+            let q = try Command.run(["squeue", "-h", "-r", "-j", "\(array),\(merge)", "-o", "%i %T %r"])
+            // A Ctrl-C at the terminal reaches squeue too: its failure then is the signal's, not the controller's.
+            if let sig = FollowSignals.received { return .stopped(.signal(sig), queued: queued) }
             // squeue forgets jobs some minutes after they end and then fails with "Invalid job id": nothing is queued.
             // Any other failure (a busy controller) is retried a few times before giving up.
             if q.status != 0 && !q.stderr.contains("Invalid job id") {
                 squeueErrors += 1
                 guard squeueErrors < 5 else {
-                    throw InputError("squeue failed \(squeueErrors) times: \(Shell.escapeControls(q.stderr.trimmingCharacters(in: .whitespacesAndNewlines))) (jobs \(array) and \(merge) go on; re-run the sweep to follow them)")
+                    return .stopped(.squeueFailing(Shell.escapeControls(q.stderr.trimmingCharacters(in: .whitespacesAndNewlines))), queued: queued)
                 }
-                Thread.sleep(forTimeInterval: jobs.options.poll)
+                FollowSignals.sleep(options.poll)
                 continue
             }
             squeueErrors = 0
-            let lines = q.status == 0 ? q.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) } : []
-            let arrayLines = lines.filter { $0.first?.hasPrefix("\(array)_") == true || $0.first == array }
-            let mergeQueued = lines.contains { $0.first == merge }
+            queued = q.status == 0 ? SlurmQueueEntry.parse(q.stdout) : []
+            let arrayLines = queued.filter { $0.job == array }
+            let mergeQueued = queued.contains { $0.id == merge }
             for i in missing where !doneSet.contains(i) && jobs.layout.record(plan.runs[i].id) != nil { doneSet.insert(i) }
-            let running = arrayLines.filter { $0.count > 1 && $0[1] != "PENDING" }.count
+            let running = arrayLines.filter { $0.state != "PENDING" }.count
             let now = (doneSet.count, running, max(0, missing.count - doneSet.count - running))
             if last.map({ $0 != now }) ?? true { progress(now.0, now.1, now.2); last = now }
 
@@ -372,8 +401,26 @@ public struct SlurmEngine: Sendable {
                     return .mergeFailed(states.first?.state ?? "unknown", jobs.layout.slurmLogs.appendingPathComponent("merge-\(merge).log"))
                 }
             }
-            Thread.sleep(forTimeInterval: jobs.options.poll)
+
+            let t = Date()
+            let unavailable = Set(queued.filter { $0.state == "PENDING" && $0.reason.hasPrefix(SlurmStuck.unavailable) }.map(\.id))
+            unavailableSince = unavailableSince.filter { unavailable.contains($0.key) }
+            for id in unavailable where unavailableSince[id] == nil { unavailableSince[id] = t }
+            // While array tasks remain, a failed one shows as the merge job's DependencyNeverSatisfied: the failure
+            // itself is reported, with its log, once the array has left the queue.
+            let stuck = SlurmStuck.find(queued, unavailableSince: unavailableSince, now: t, grace: options.unavailableGrace,
+                                        ignoringDependency: arrayLines.isEmpty ? [] : [merge])
+            if !stuck.isEmpty { return .stopped(.stuck(stuck), queued: queued) }
+            let left = options.followTimeout.map { $0 - t.timeIntervalSince(start) } ?? .infinity
+            if left <= 0, let limit = options.followTimeout { return .stopped(.timeout(limit), queued: queued) }
+            FollowSignals.sleep(min(options.poll, left))
         }
+    }
+
+    /// Cancels the array and merge jobs (`--cancel-on-exit`); returns scancel's error, or nil when it succeeded.
+    public func cancel(array: String, merge: String) -> String? {
+        guard let r = try? Command.run(["scancel", array, merge]) else { return "scancel not found on PATH" }
+        return r.status == 0 ? nil : "scancel failed (status \(r.status)): \(Shell.escapeControls(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))"
     }
 }
 

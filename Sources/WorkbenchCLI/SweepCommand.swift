@@ -30,6 +30,14 @@ struct SweepCommand: ParsableCommand {
         name (its estimate), or FIELD[@LABEL…] for the numeric field of the one record object that has a member equal \
         to each LABEL (decayConstant@greedy-linesearch, local@16). Sweepable: \(SweepTargets.all.names.map { $0 == "verify" ? "verify <claim>" : $0 }.joined(separator: ", ")).
 
+        Exit status: 0 every run has a record and the merge is printed; 1 a run (or the Slurm merge job) failed, the \
+        other records are kept; 2 bad input (one line on stderr); 4 (Slurm) the sweep did not finish: it stopped \
+        following with jobs still queued, because a task will not start by waiting (held, launch failed, dependency \
+        never satisfied, bad constraints, partition down or inactive, nodes unavailable for 10 minutes; one line per \
+        reason with the task ids and what to do), --follow-timeout passed, or squeue kept failing; 130 or 143 Ctrl-C or \
+        SIGTERM while following. After 4, 130 and 143 the records are kept and the jobs go on (unless --cancel-on-exit): \
+        the same command follows them, or submits what is missing.
+
         Examples:
           workbench sweep --grid 'N=100,300,1000;seed=1..20' --figure decayConstant@greedy-linesearch -- greedy decay --set n_max=200
           workbench sweep --grid 'kmax=6,9,12;seed=1..5' --figure 'Cholesky forward slope' -- verify lapack-sanity --quick
@@ -91,6 +99,12 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Slurm: seconds between polls of squeue (default 5).", valueName: "seconds"))
     var poll: Double?
 
+    @Option(name: .customLong("follow-timeout"), help: ArgumentHelp("Slurm: stop following after this long (90s, 10m, 2h or seconds) and exit 4; the jobs go on (default: no limit).", valueName: "duration"))
+    var followTimeout: FollowTimeout?
+
+    @Flag(name: .customLong("cancel-on-exit"), help: "Slurm: scancel the sweep's jobs when it stops following before the end (a stuck task, --follow-timeout, Ctrl-C, SIGTERM).")
+    var cancelOnExit = false
+
     @Flag(name: .customLong("dry-run"), help: "Slurm: write the manifest and job scripts and print them with the sbatch commands; submit nothing.")
     var dryRun = false
 
@@ -114,16 +128,19 @@ struct SweepCommand: ParsableCommand {
         if engine == .local {
             let slurmOnly: [(String, Bool)] = [("--partition", partition != nil), ("--time", time != nil), ("--mem", mem != nil),
                                                 ("--account", account != nil), ("--throttle", throttle != nil), ("--dry-run", dryRun),
-                                                ("--poll", poll != nil)]
+                                                ("--poll", poll != nil), ("--follow-timeout", followTimeout != nil), ("--cancel-on-exit", cancelOnExit)]
             if let (name, _) = slurmOnly.first(where: \.1) { throw ValidationError("\(name) applies only with --engine slurm") }
         } else {
             if jobs != nil { throw ValidationError("--jobs applies only to the local engine (use --throttle on Slurm)") }
+            if let t = followTimeout, t.seconds == nil {
+                throw ValidationError("--follow-timeout '\(Shell.escapeControls(t.text))' is not a duration of at most a year (e.g. 90s, 10m, 2h or plain seconds)")
+            }
             do { try slurmOptions.validate() } catch { throw ValidationError(error.description) }
         }
     }
 
     var slurmOptions: SlurmOptions {
-        SlurmOptions(partition: partition, time: time, mem: mem, account: account, throttle: throttle, poll: poll ?? 5)
+        SlurmOptions(partition: partition, time: time, mem: mem, account: account, throttle: throttle, poll: poll ?? 5, followTimeout: followTimeout?.seconds)
     }
 
     func run() throws {
@@ -179,6 +196,10 @@ struct SweepCommand: ParsableCommand {
         let jobs = SlurmJobs(layout: layout, options: slurmOptions, executable: executable)
         let engine = SlurmEngine(jobs: jobs, plan: plan)
         let ids: (array: String, merge: String)
+        // Caught from before the submission on: a Ctrl-C between the two sbatch calls or just after them must still
+        // end with the jobs named, not with a process killed mid-way.
+        if !dryRun { FollowSignals.install() }
+        defer { FollowSignals.restore() }
         if !dryRun, let earlier = engine.earlierSubmission() {
             ids = earlier
             say("following jobs \(earlier.array) (array) and \(earlier.merge) (merge) submitted earlier for this sweep")
@@ -201,7 +222,8 @@ struct SweepCommand: ParsableCommand {
             guard Command.find("sbatch") != nil else { throw InputError("--engine slurm: sbatch not found on PATH") }
             try SlurmJobs.checkArraySize(missing, maxArraySize: SlurmJobs.maxArraySize())
             ids = try engine.submit()
-            say("submitted array job \(ids.array) (\(missing.count) runs) and merge job \(ids.merge); Ctrl-C stops following, not the jobs (scancel \(ids.array) \(ids.merge))")
+            say("submitted array job \(ids.array) (\(missing.count) runs) and merge job \(ids.merge); Ctrl-C stops following, "
+                + (cancelOnExit ? "and cancels the jobs (--cancel-on-exit)" : "not the jobs (scancel \(ids.array) \(ids.merge))"))
         }
         let progress = ProgressReporter.terminal(quiet: quiet)
         let outcome = try engine.follow(array: ids.array, merge: ids.merge, missing: missing) { done, running, waiting in
@@ -211,6 +233,8 @@ struct SweepCommand: ParsableCommand {
         switch outcome {
         case .merged:
             return
+        case .stopped(let stop, let queued):
+            try stopFollowing(stop, queued: queued, ids: ids, engine: engine, plan: plan, layout: layout, missing: missing)
         case .runsFailed(let failures):
             for f in failures {
                 say("run \(f.id) (\(Shell.escapeControls(SweepMerge.describe(plan.grid.map(\.key), plan.runs[f.index].point)))), array task \(f.index): \(f.state); log \(f.log.path)")
@@ -221,6 +245,59 @@ struct SweepCommand: ParsableCommand {
             say("every run has a record but the merge job ended \(state); log \(log.path)")
             throw VerdictExit(1)
         }
+    }
+
+    /// Says why following stopped and what is still queued, cancels the jobs with --cancel-on-exit, and exits:
+    /// 128 + the signal after SIGINT/SIGTERM, otherwise 4 (the sweep did not finish; a re-run resumes it).
+    ///
+    /// These lines are printed even with --quiet: the exit status alone cannot say which tasks are stuck or why.
+    private func stopFollowing(_ stop: SlurmEngine.Stop, queued: [SlurmQueueEntry], ids: (array: String, merge: String), engine: SlurmEngine,
+                               plan: SweepPlan, layout: SweepLayout, missing: [Int]) throws -> Never {
+        let tell = { (line: String) in FileHandle.standardError.write(Data("sweep: \(line)\n".utf8)) }
+        let status: Int32
+        switch stop {
+        case .stuck(let groups):
+            for g in groups {
+                let runs = g.ids.compactMap { SlurmQueueEntry(id: $0, state: "", reason: "").task }.filter { plan.runs.indices.contains($0) }
+                let named = runs.prefix(3).map { "\(plan.runs[$0].id) (\(Shell.escapeControls(SweepMerge.describe(plan.grid.map(\.key), plan.runs[$0].point))))" }
+                let what = g.ids.allSatisfy { $0 == ids.merge } ? "merge job \(ids.merge)"
+                    : "\(g.ids.count == 1 ? "array task" : "\(g.ids.count) array tasks") \(g.jobList)"
+                        + (named.isEmpty ? "" : ", run\(runs.count == 1 ? "" : "s") \(named.joined(separator: ", "))\(runs.count > 3 ? ", …" : "")")
+                let ownList = g.ids.allSatisfy { $0 == ids.merge } ? ids.merge : g.jobList
+                tell("\(what) will not start by waiting: pending for \(Shell.escapeControls(g.reason)); \(g.advice.replacingOccurrences(of: "IDS", with: ownList))")
+            }
+            status = 4
+        case .timeout(let seconds):
+            tell("stopped following after \(SlurmDuration.text(seconds)) (--follow-timeout)")
+            status = 4
+        case .signal(let sig):
+            tell("\(sig == SIGINT ? "interrupted (SIGINT)" : sig == SIGTERM ? "terminated (SIGTERM)" : "signal \(sig)"): stopped following")
+            status = 128 + sig
+        case .squeueFailing(let error):
+            tell("squeue failed 5 polls in a row: \(error)")
+            status = 4
+        }
+        let done = missing.filter { layout.record(plan.runs[$0].id) != nil }.count
+        let tasks = queued.filter { $0.job == ids.array }
+        let running = tasks.filter { $0.state != "PENDING" }.compactMap(\.task), pending = tasks.filter { $0.state == "PENDING" }.compactMap(\.task)
+        var parts = [String]()
+        if !running.isEmpty { parts.append("array job \(ids.array): task\(running.count == 1 ? "" : "s") \(SlurmJobs.arraySpec(running, throttle: nil)) running") }
+        if !pending.isEmpty { parts.append("\(running.isEmpty ? "array job \(ids.array): " : "")task\(pending.count == 1 ? "" : "s") \(SlurmJobs.arraySpec(pending, throttle: nil)) pending") }
+        if let m = queued.first(where: { $0.id == ids.merge }) { parts.append("merge job \(ids.merge) \(m.state.lowercased()) (\(Shell.escapeControls(m.reason)))") }
+        let queue = parts.isEmpty ? "no job of this sweep is queued any more" : "still queued: " + parts.joined(separator: "; ")
+        if cancelOnExit && !parts.isEmpty {
+            if let error = engine.cancel(array: ids.array, merge: ids.merge) {
+                tell("\(queue); --cancel-on-exit: \(error)")
+            } else {
+                tell("\(queue); cancelled them (--cancel-on-exit)")
+            }
+            tell("\(done) of \(missing.count) submitted runs have a record, kept: re-run the same command to submit the missing ones")
+        } else {
+            tell(queue)
+            tell("\(done) of \(missing.count) submitted runs have a record, kept; the jobs go on: re-run the same command to follow them "
+                 + "to the merged record (or scancel \(ids.array) \(ids.merge), then re-run to submit the missing runs again)")
+        }
+        throw VerdictExit(status)
     }
 
     /// Prints `<out>/merged.json` as JSON (its bytes), CSV or text.
@@ -329,6 +406,18 @@ enum SweepPlanner {
         for f in figures where f.isEmpty { throw InputError("--figure is empty") }
         return SweepPlan(command: command, grid: canonical, replicate: replicate, figures: figures,
                          by: by ?? grid.keys.first { $0 != replicate }, runs: runs)
+    }
+}
+
+/// `--follow-timeout`: the text as given and its seconds, read once when the option is parsed (nil when it is no
+/// duration; `validate()` then refuses it in one line, in the sweep's own words).
+struct FollowTimeout: ExpressibleByArgument {
+    let text: String
+    let seconds: Double?
+
+    init?(argument: String) {
+        text = argument
+        seconds = SlurmDuration.seconds(argument)
     }
 }
 

@@ -212,3 +212,57 @@ import Testing
         }
     }
 }
+
+@Suite struct SlurmPendingReasonTests {
+    /// squeue -r lines as a one-node cluster printed them (a reason may contain spaces or several comma-joined reasons).
+    static let queue = """
+    10_7 PENDING JobHeldAdmin
+    10_2 RUNNING None
+    10_3 PENDING JobArrayTaskLimit
+    10_4 PENDING launch failed requeued held
+    10_5 PENDING launch failed requeued held
+    10_6 PENDING None,JobHeldUser
+    11 PENDING Dependency
+    """
+
+    @Test func squeueLinesKeepReasonsWithSpaces() {
+        let e = SlurmQueueEntry.parse(Self.queue)
+        #expect(e.count == 7)
+        #expect(e[3] == SlurmQueueEntry(id: "10_4", state: "PENDING", reason: "launch failed requeued held"))
+        #expect(e.map(\.task) == [7, 2, 3, 4, 5, 6, nil])
+        #expect(e.map(\.job) == ["10", "10", "10", "10", "10", "10", "11"])
+    }
+
+    @Test func reasonsThatWaitingNeverResolvesAreGroupedWithTheirTasks() {
+        let stuck = SlurmStuck.find(SlurmQueueEntry.parse(Self.queue), unavailableSince: [:], now: Date(), grace: 600)
+        #expect(stuck.map(\.reason) == ["launch failed requeued held", "JobHeldAdmin", "JobHeldUser"])
+        #expect(stuck.map(\.ids) == [["10_4", "10_5"], ["10_7"], ["10_6"]])
+        #expect(stuck[0].jobList == "'10_[4-5]'" && stuck[1].jobList == "10_7")
+        #expect(stuck[0].advice.contains("slurmd's log") && stuck[1].advice.contains("scontrol release IDS"))
+        // Running tasks, the throttle and an ordinary dependency are waits that end.
+        let fine = "10_2 RUNNING None\n10_3 PENDING JobArrayTaskLimit\n10_4 PENDING Priority\n11 PENDING Dependency\n"
+        #expect(SlurmStuck.find(SlurmQueueEntry.parse(fine), unavailableSince: [:], now: Date(), grace: 600).isEmpty)
+    }
+
+    @Test func theMergeJobsBrokenDependencyWaitsForTheArrayAndUnavailableNodesGetAGracePeriod() {
+        let merge = SlurmQueueEntry.parse("10_3 RUNNING None\n11 PENDING DependencyNeverSatisfied\n")
+        #expect(SlurmStuck.find(merge, unavailableSince: [:], now: Date(), grace: 600, ignoringDependency: ["11"]).isEmpty)
+        #expect(SlurmStuck.find(merge, unavailableSince: [:], now: Date(), grace: 600).map(\.ids) == [["11"]])
+
+        let down = SlurmQueueEntry.parse("10_1 PENDING ReqNodeNotAvail, UnavailableNodes:node[1-4]\n")
+        let t = Date()
+        #expect(SlurmStuck.find(down, unavailableSince: ["10_1": t.addingTimeInterval(-599)], now: t, grace: 600).isEmpty)
+        let late = SlurmStuck.find(down, unavailableSince: ["10_1": t.addingTimeInterval(-601)], now: t, grace: 600)
+        #expect(late.map(\.reason) == ["ReqNodeNotAvail"] && late.first?.advice.contains("10m") == true)
+        #expect(SlurmStuck.find(down, unavailableSince: [:], now: t, grace: 600).isEmpty)
+    }
+
+    @Test func followTimeoutsAreSecondsMinutesHoursOrDays() {
+        #expect(SlurmDuration.seconds("90") == 90 && SlurmDuration.seconds("90s") == 90 && SlurmDuration.seconds("1.5") == 1.5)
+        #expect(SlurmDuration.seconds("10m") == 600 && SlurmDuration.seconds("2h") == 7200 && SlurmDuration.seconds("1d") == 86400)
+        for bad in ["", "0", "-5", "5x", "m", "1e3", "inf", "nan", "0x10", "1.2.3", "1 m", "400d", "٣"] {
+            #expect(SlurmDuration.seconds(bad) == nil, "\(bad)")
+        }
+        #expect(SlurmDuration.text(90) == "1m30s" && SlurmDuration.text(600) == "10m" && SlurmDuration.text(7200) == "2h" && SlurmDuration.text(2) == "2s")
+    }
+}

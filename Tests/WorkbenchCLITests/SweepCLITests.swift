@@ -13,12 +13,31 @@ enum SweepProcess {
         let stderr: URL
 
         /// Waits for the child and returns its status and output (status 128 + N when killed by signal N).
-        func wait() -> WorkbenchProcess {
+        ///
+        /// With `timeout`, a child still running after that many seconds is SIGKILLed (status 137, and a line saying so
+        /// at the end of its stderr): a test that follows Slurm jobs must fail, never hang, when they never end.
+        func wait(timeout: Double? = nil) -> WorkbenchProcess {
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            var killed = false
+            if let timeout {
+                let end = Date().addingTimeInterval(timeout)
+                while true {
+                    let got = waitpid(pid, &status, WNOHANG)
+                    if got == pid || (got < 0 && errno != EINTR) { break }
+                    if Date() >= end {
+                        kill(pid, SIGKILL)
+                        killed = true
+                        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                        break
+                    }
+                    usleep(20_000)
+                }
+            } else {
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            }
             let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-            return WorkbenchProcess(status: code, stdout: (try? String(contentsOf: stdout, encoding: .utf8)) ?? "",
-                                    stderr: (try? String(contentsOf: stderr, encoding: .utf8)) ?? "")
+            let err = ((try? String(contentsOf: stderr, encoding: .utf8)) ?? "") + (killed ? "test: killed after \(timeout ?? 0) s\n" : "")
+            return WorkbenchProcess(status: code, stdout: (try? String(contentsOf: stdout, encoding: .utf8)) ?? "", stderr: err)
         }
     }
 
@@ -46,9 +65,10 @@ enum SweepProcess {
         return Started(pid: pid, stdout: out, stderr: err)
     }
 
-    /// Runs to the end and returns status and output.
-    static func run(_ args: [String], env: [String: String] = [:], in dir: URL, executable: String = WorkbenchProcess.executable.path) throws -> WorkbenchProcess {
-        try start(args, env: env, in: dir, executable: executable).wait()
+    /// Runs to the end (SIGKILLed after `timeout` seconds, if given) and returns status and output.
+    static func run(_ args: [String], env: [String: String] = [:], in dir: URL, executable: String = WorkbenchProcess.executable.path,
+                    timeout: Double? = nil) throws -> WorkbenchProcess {
+        try start(args, env: env, in: dir, executable: executable).wait(timeout: timeout)
     }
 
     /// A fresh temporary directory.
@@ -120,6 +140,10 @@ enum SweepProcess {
         (["--grid", "seed=1", "--partition", "short"], "only with --engine slurm"),
         (["--grid", "seed=1", "--engine", "slurm", "--time", "1h"], "Slurm time"),
         (["--grid", "seed=1", "--json", "--csv"], "exclusive"),
+        (["--grid", "seed=1", "--engine", "slurm", "--follow-timeout", "5x"], "not a duration"),
+        (["--grid", "seed=1", "--engine", "slurm", "--follow-timeout", "0"], "not a duration"),
+        (["--grid", "seed=1", "--follow-timeout", "10m"], "only with --engine slurm"),
+        (["--grid", "seed=1", "--cancel-on-exit"], "only with --engine slurm"),
     ])
     func badGridsAndOptionsExitTwoWithOneLineBeforeAnythingRuns(args: [String], message: String) throws {
         let dir = try SweepProcess.temporary("bad")
