@@ -45,7 +45,8 @@ verify: build
 # A failed proof, record or notebook still fails make test; each one's output is printed after the tests'.
 # The tests' temporary files and folders (hundreds per run: processes' working folders, sweeps, a one-node Slurm)
 # go into one folder of their own, removed when the tests pass and kept, with its name printed, when they fail.
-# Its name is short: slurmstepd's sockets live under the Slurm test's folder, and a socket's path is at most 107 bytes.
+# (The Slurm tests' one-node cluster is not in it: slurmstepd's socket paths must fit in 107 bytes, so that cluster
+# lives in a short folder of its own under /tmp, whatever TMPDIR is.)
 # scripts/check-mutants.sh then checks that every mutant patch still applies and names a built test (seconds).
 # The test build carries no debug info: DWARF cost 24 s of the build's 208 s of CPU, and the code and the records
 # are the same without it (verify all --quick: byte-identical). A trap still names its function, without a line.

@@ -360,12 +360,21 @@ public struct SlurmEngine: Sendable {
         var last: (Int, Int, Int)? = nil
         var doneSet = Set<Int>(), squeueErrors = 0, queued = [SlurmQueueEntry]()
         var unavailableSince = [String: Date]()
+        // -r: one line per array task, each with its own reason (without it squeue merges tasks and joins their reasons).
+        let squeue = ["squeue", "-h", "-r", "-j", "\(array),\(merge)", "-o", "%i %T %r"]
+        // After a signal the last poll may be a whole interval old: the queue is read once more for the report, with the
+        // default actions back, so that a second Ctrl-C ends the process at once if the controller does not answer.
+        func interrupted(_ sig: Int32) -> Outcome {
+            FollowSignals.restore()
+            guard let q = try? Command.run(squeue) else { return .stopped(.signal(sig), queued: queued) }
+            let fresh = q.status == 0 ? SlurmQueueEntry.parse(q.stdout) : q.stderr.contains("Invalid job id") ? [] : queued
+            return .stopped(.signal(sig), queued: fresh)
+        }
         while true {
-            if let sig = FollowSignals.received { return .stopped(.signal(sig), queued: queued) }
-            // -r: one line per array task, each with its own reason (without it squeue merges tasks and joins their reasons).
-            let q = try Command.run(["squeue", "-h", "-r", "-j", "\(array),\(merge)", "-o", "%i %T %r"])
+            if let sig = FollowSignals.received { return interrupted(sig) }
+            let q = try Command.run(squeue)
             // A Ctrl-C at the terminal reaches squeue too: its failure then is the signal's, not the controller's.
-            if let sig = FollowSignals.received { return .stopped(.signal(sig), queued: queued) }
+            if let sig = FollowSignals.received { return interrupted(sig) }
             // squeue forgets jobs some minutes after they end and then fails with "Invalid job id": nothing is queued.
             // Any other failure (a busy controller) is retried a few times before giving up.
             if q.status != 0 && !q.stderr.contains("Invalid job id") {

@@ -138,16 +138,30 @@ public enum SlurmDuration {
 public enum FollowSignals {
     // A lock-free atomic is async-signal-safe; the handler does nothing else.
     private static let caught = Atomic<Int32>(0)
+    // The signals this process was started with ignored (bit 0 SIGINT, bit 1 SIGTERM): a shell starts background jobs
+    // with SIGINT ignored, and such a job must stay deaf to the terminal's Ctrl-C.
+    private static let ignored = Atomic<Int32>(0)
+    private static let signals = [SIGINT, SIGTERM]
 
-    /// Installs the handlers (children started later get the default actions back when they exec).
+    /// Installs the handlers, except for a signal the process ignores (children started later get the default
+    /// actions back when they exec).
     public static func install() {
         caught.store(0, ordering: .relaxed)
-        for sig in [SIGINT, SIGTERM] { signal(sig) { FollowSignals.caught.store($0, ordering: .relaxed) } }
+        var mask: Int32 = 0
+        for (bit, sig) in signals.enumerated() {
+            let previous = signal(sig) { FollowSignals.caught.store($0, ordering: .relaxed) }
+            if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                signal(sig, SIG_IGN)
+                mask |= 1 << bit
+            }
+        }
+        ignored.store(mask, ordering: .relaxed)
     }
 
-    /// Restores the default actions (a signal after following ends kills the process as usual).
+    /// Restores the actions from before `install()` (a signal after following ends kills the process as usual).
     public static func restore() {
-        for sig in [SIGINT, SIGTERM] { signal(sig, SIG_DFL) }
+        let mask = ignored.load(ordering: .relaxed)
+        for (bit, sig) in signals.enumerated() { signal(sig, mask & (1 << bit) != 0 ? SIG_IGN : SIG_DFL) }
     }
 
     /// The signal caught since `install()`, if any.

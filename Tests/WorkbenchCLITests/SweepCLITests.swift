@@ -59,8 +59,21 @@ enum SweepProcess {
         let argv = (["/usr/bin/env", "-C", dir.path, executable] + args).map { strdup($0) } + [nil]
         let envp = e.map { strdup("\($0)=\($1)") } + [nil]
         defer { for p in argv + envp { free(p) } }
+        // The child starts with no signal blocked and SIGINT/SIGTERM at their defaults, as from a shell: the test runner's
+        // threads may block signals, and a blocked mask is inherited through exec (a SIGINT sent by a test would then wait).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), defaults = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        let rc = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, envp)
         guard rc == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "posix_spawn \(executable): \(rc)"]) }
         return Started(pid: pid, stdout: out, stderr: err)
     }

@@ -193,11 +193,12 @@ enum LocalSlurm {
         try LocalSlurm.withCluster { env in
             let out = dir.appendingPathComponent("interrupted")
             func sweep(_ extra: [String], _ out: URL) -> [String] {
-                ["sweep", "--engine", "slurm", "--throttle", "1", "--out", out.path] + extra + Self.four
+                ["sweep", "--engine", "slurm", "--out", out.path] + extra + Self.four
             }
 
+            // One task at a time (--throttle 1), so that jobs are still queued when the timeout or the signal comes.
             var t = Date()
-            let timedOut = try SweepProcess.run(sweep(["--poll", "0.2", "--follow-timeout", "1s"], out), env: env, in: dir, timeout: 60)
+            let timedOut = try SweepProcess.run(sweep(["--throttle", "1", "--poll", "0.2", "--follow-timeout", "1s"], out), env: env, in: dir, timeout: 60)
             let timeoutTime = Date().timeIntervalSince(t)
             let ids = LocalSlurm.jobIDs(out, within: 1)
             try #require(ids.count == 2)
@@ -225,7 +226,7 @@ enum LocalSlurm {
 
             // SIGTERM with --cancel-on-exit: the jobs are cancelled; the re-run submits only the runs without a record.
             let out2 = dir.appendingPathComponent("terminated")
-            let q = try SweepProcess.start(sweep(["--poll", "10", "--follow-timeout", "60s", "--cancel-on-exit"], out2), env: env, in: dir)
+            let q = try SweepProcess.start(sweep(["--throttle", "1", "--poll", "10", "--follow-timeout", "60s", "--cancel-on-exit"], out2), env: env, in: dir)
             let ids2 = LocalSlurm.jobIDs(out2)
             try #require(ids2.count == 2)
             usleep(300_000)
