@@ -52,6 +52,26 @@ enum EmbeddedDecoding {
                               classNames: ["malignant", "benign"])
     }
 
+    /// A data set stored as a float64 little-endian row-major feature file and a one-byte-per-row label file
+    /// (MNIST-1D's layout); the row count comes from the labels, the width from the feature file's size.
+    static func rowMajorFloat64(name: String, features x: EmbeddedFile, labels y: EmbeddedFile, classCount: Int) -> LabeledDataset {
+        let xb = x.bytes, yb = y.bytes
+        let n = yb.count, d = n > 0 ? xb.count / (8 * n) : 0
+        var features = Matrix(rows: n, cols: d, repeating: .nan)
+        xb.withUnsafeBytes { raw in
+            for i in 0..<n {
+                for j in 0..<d {
+                    let bits = raw.loadUnaligned(fromByteOffset: 8 * (i * d + j), as: UInt64.self)
+                    features.storage[i + j * n] = Double(bitPattern: UInt64(littleEndian: bits))
+                }
+            }
+        }
+        let labels = yb.map { Int($0) < classCount ? Int($0) : 0 }
+        return LabeledDataset(unchecked: name, features: features, labels: labels, classCount: classCount,
+                              featureNames: (0..<d).map { "x\($0)" }, originalLabels: Array(0..<classCount),
+                              classNames: (0..<classCount).map(String.init))
+    }
+
     /// scikit-learn's feature names: ten nucleus measurements, as mean, standard error and worst value.
     static let breastCancerFeatureNames: [String] = {
         let base = ["radius", "texture", "perimeter", "area", "smoothness", "compactness", "concavity",
