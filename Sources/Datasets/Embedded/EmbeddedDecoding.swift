@@ -2,8 +2,8 @@ import LinearAlgebra
 
 /// Turns the generated source text back into data sets.
 ///
-/// The embedded text is fixed at build time and checked value by value against data/*.csv by
-/// DatasetsTests, so decoding is total: an impossible bad character becomes NaN (pixels) or 0
+/// The embedded text is fixed at build time and checked value by value against the files in data/
+/// by DatasetsTests, so decoding is total: an impossible bad character becomes NaN (pixels) or 0
 /// (labels) rather than a trap, and the tests would catch it.
 enum EmbeddedDecoding {
     /// The 1797 digit images, pixels 0…16 as doubles, labels 0…9.
