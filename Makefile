@@ -42,7 +42,9 @@ verify: build
 #   non-claim records (scripts/notebook-records.sh, about 25 s of CPU) start when it ends, at nice 19, beside the tests;
 # - the notebooks run as soon as the tests' one verify-all run has written its records (WORKBENCH_SHARED_RECORDS),
 #   at normal priority (a starved Jupyter kernel would time out), or after the tests if that run never completes.
-# A failed proof, record or notebook still fails make test; each one's output is printed after the tests'.
+# - once the venv is ready, scripts/check-mnist1d.sh regenerates data/mnist1d* with the pinned reference generator
+#   (about 10 s of CPU, nice 19) and compares the bytes; where Python cannot be set up it prints one SKIPPED line.
+# A failed proof, record, notebook or MNIST-1D regeneration still fails make test; each one's output is printed after the tests'.
 # The tests' temporary files and folders (hundreds per run: processes' working folders, sweeps, a one-node Slurm)
 # go into one folder of their own, removed when the tests pass and kept, with its name printed, when they fail.
 # (The Slurm tests' one-node cluster is not in it: slurmstepd's socket paths must fit in 107 bytes, so that cluster
@@ -55,7 +57,8 @@ test: export WORKBENCH_SHARED_RECORDS := $(CURDIR)/notebooks/out/shared-verify-a
 test: export WORKBENCH_NOTEBOOK_RECORDS := $(CURDIR)/notebooks/out/early-records
 test: test-deps
 	rm -rf "$$WORKBENCH_SHARED_RECORDS" "$$WORKBENCH_NOTEBOOK_RECORDS" notebooks/out/.tests-done; mkdir -p notebooks/out; \
-	nice -n 19 bash scripts/notebooks-venv.sh > notebooks/out/venv-setup.txt 2>&1 & venv=$$!; \
+	{ nice -n 19 bash scripts/notebooks-venv.sh > notebooks/out/venv-setup.txt 2>&1; \
+	  nice -n 19 bash scripts/check-mnist1d.sh > notebooks/out/mnist1d.txt 2>&1; } & venv=$$!; \
 	nice -n 19 bash scripts/check-proofs.sh > notebooks/out/proofs.txt 2>&1 & proofs=$$!; \
 	notebooks=; $(SWIFT) build $(TEST_BUILD_FLAGS) --build-tests; status=$$?; \
 	if [ $$status -eq 0 ]; then \
@@ -69,7 +72,7 @@ test: test-deps
 		SWIFT=$(SWIFT) bash scripts/check-mutants.sh $(TEST_BUILD_FLAGS) || status=1; \
 	fi; \
 	wait $$proofs || status=1; cat notebooks/out/proofs.txt; \
-	wait $$venv; cat notebooks/out/venv-setup.txt; \
+	wait $$venv || status=1; cat notebooks/out/venv-setup.txt notebooks/out/mnist1d.txt; \
 	[ -z "$$notebooks" ] || { wait $$notebooks || status=1; cat notebooks/out/notebooks.txt; }; \
 	exit $$status
 

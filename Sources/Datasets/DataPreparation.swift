@@ -5,7 +5,7 @@ import Randomness
 ///
 /// Formats are chosen by extension, with the same rule everywhere: `.csv` is CSV with the label
 /// in the last column; `.libsvm`, `.svm`, `.svmlight` and `.txt` are LIBSVM; `images,labels`
-/// (two paths) is an IDX pair; a bare name is a shipped data set (`digits`, `breast-cancer`).
+/// (two paths) is an IDX pair; a bare name is a shipped data set (`BuiltinDatasets.names`).
 public enum DataLoader {
     /// The extensions read as LIBSVM.
     public static let libsvmExtensions = ["libsvm", "svm", "svmlight", "txt"]
@@ -18,7 +18,7 @@ public enum DataLoader {
         let ext = (argument as NSString).pathExtension.lowercased()
         if ext == "csv" { return try CSVLoader.loadLabeled(path: argument) }
         if libsvmExtensions.contains(ext) { return try LIBSVMLoader.load(path: argument, featureCount: featureCount) }
-        if BuiltinDatasets.names.contains(argument.lowercased()) || argument.lowercased() == "breast_cancer" {
+        if BuiltinDatasets.info(named: argument) != nil {
             return try BuiltinDatasets.named(argument)
         }
         if FileManager.default.fileExists(atPath: argument) {
@@ -75,11 +75,19 @@ public struct PreparedSplit: Sendable {
     public var policy: String
 }
 
+/// A part of the policy's split.
+public enum DataPart: String, CaseIterable, Sendable {
+    case train, validation, test
+}
+
 /// The one split-and-standardise policy of the workbench (documented in the README).
 ///
 /// - One data set: a stratified 60 / 20 / 20 split drawn from the split seed (a property of
 ///   the data, not of the run, so every seed of an experiment sees the same split), then every
 ///   part standardised with the training part's mean and standard deviation.
+/// - A shipped data set with its source's own test split (MNIST-1D): that split is the test part,
+///   and validation is carved from the training rows in the same 60 : 20 ratio, stratified, from
+///   the split seed; then standardised as above.
 /// - A user's own split (`--train`, `--validation`, optional `--test`): the files are used as
 ///   they are; labels are mapped into the training file's classes, LIBSVM widths follow the
 ///   training file, and every part is standardised on the training file only.
@@ -90,24 +98,77 @@ public enum DataPolicy {
     /// near the prototype's 98.1%; see proofs/grasp-gradient-flow.md for why the split is fixed.
     public static let defaultSplitSeed: UInt64 = 1
 
-    /// Splits one data set by the policy.
-    public static func split(_ dataset: LabeledDataset, splitSeed: UInt64 = defaultSplitSeed, source: String? = nil) throws(DatasetError) -> PreparedSplit {
-        let parts = try stratifiedSplit(dataset, fractions: fractions, stream: RandomStream(seed: splitSeed))
+    /// Splits one data set by the policy; `publishedTestRows` (the last rows, the source's own test split) stay the test part.
+    public static func split(_ dataset: LabeledDataset, splitSeed: UInt64 = defaultSplitSeed, source: String? = nil,
+                             publishedTestRows: Int? = nil) throws(DatasetError) -> PreparedSplit {
+        let parts = try parts(dataset, splitSeed: splitSeed, publishedTestRows: publishedTestRows)
         let s = try Standardizer(fitting: parts.train)
         let origin = source.map { DataLoader.provenance($0, role: "all", dataset: dataset) }
             ?? DataProvenance(role: "all", source: dataset.name, sha256: nil, rows: dataset.count, features: dataset.features.cols, classes: dataset.classCount)
         return PreparedSplit(train: try s.apply(parts.train), validation: try s.apply(parts.validation), test: try s.apply(parts.test),
                              provenance: [origin],
-                             policy: "stratified 60/20/20 split (split seed \(splitSeed)), standardised on the training part")
+                             policy: summary(rows: dataset.count, publishedTestRows: publishedTestRows, splitSeed: splitSeed))
+    }
+
+    /// The train / validation / test rows the policy makes, before standardising (what `workbench data export` writes).
+    public static func parts(_ dataset: LabeledDataset, splitSeed: UInt64 = defaultSplitSeed, publishedTestRows: Int? = nil)
+        throws(DatasetError) -> (train: LabeledDataset, validation: LabeledDataset, test: LabeledDataset) {
+        let stream = RandomStream(seed: splitSeed)
+        guard let testRows = publishedTestRows else { return try stratifiedSplit(dataset, fractions: fractions, stream: stream) }
+        let n = dataset.count
+        guard testRows >= 1, testRows < n else {
+            throw .invalidArgument("\(dataset.name): a published test split of \(testRows) rows leaves no training rows among \(n)")
+        }
+        // The carve is a stratified split of the training rows whose "test" part is the validation part.
+        let pool = dataset.subset(Array(0..<(n - testRows)))
+        let carve = try stratifiedSplitIndices(pool, fractions: carveFractions, stream: stream)
+        return (dataset.subset(carve.train, name: dataset.name + "/train"),
+                dataset.subset(carve.test, name: dataset.name + "/validation"),
+                dataset.subset(Array((n - testRows)..<n), name: dataset.name + "/test"))
+    }
+
+    /// The training rows' share left after carving validation in the policy's train : validation ratio (0.75 for 60 : 20).
+    static var carveFractions: (train: Double, validation: Double) {
+        (train: fractions.train / (fractions.train + fractions.validation), validation: 0)
+    }
+
+    /// Rows in each part for a data set of `rows` rows (exact: the stratified split keeps the totals).
+    public static func sizes(rows: Int, publishedTestRows: Int? = nil) throws(DatasetError) -> (train: Int, validation: Int, test: Int) {
+        guard let testRows = publishedTestRows else { return try stratifiedSplitSizes(count: rows, fractions: fractions) }
+        let carve = try stratifiedSplitSizes(count: rows - testRows, fractions: carveFractions)
+        return (carve.train, carve.test, testRows)
+    }
+
+    /// The policy in one line, as records and `workbench data list` state it.
+    public static func summary(rows: Int, publishedTestRows: Int? = nil, splitSeed: UInt64 = defaultSplitSeed) -> String {
+        guard let testRows = publishedTestRows else {
+            return "stratified 60/20/20 split (split seed \(splitSeed)), standardised on the training part"
+        }
+        let s = (try? sizes(rows: rows, publishedTestRows: testRows)).map { "\($0.train)/\($0.validation)/\($0.test)" } ?? "?"
+        return "the source's own \(rows - testRows)/\(testRows) train/test split; validation carved from its training rows "
+            + "60:20, stratified (split seed \(splitSeed)): \(s); standardised on the training part"
     }
 
     /// Loads `argument` and splits it by the policy; errors name the file (e.g. too few rows to split).
     public static func load(_ argument: String, splitSeed: UInt64 = defaultSplitSeed) throws(DatasetError) -> PreparedSplit {
         let dataset = try DataLoader.load(argument)
+        // Only a shipped name carries a published split; files are split by the policy.
+        let published = BuiltinDatasets.info(named: argument)?.publishedTestRows
         do {
-            return try split(dataset, splitSeed: splitSeed, source: argument)
+            return try split(dataset, splitSeed: splitSeed, source: argument, publishedTestRows: published)
         } catch {
             throw naming(argument, error)
+        }
+    }
+
+    /// One part of the shipped data set `name` as the policy splits it, before standardising (`workbench data export`).
+    public static func part(_ name: String, _ part: DataPart, splitSeed: UInt64 = defaultSplitSeed) throws(DatasetError) -> LabeledDataset {
+        let dataset = try BuiltinDatasets.named(name)
+        let p = try parts(dataset, splitSeed: splitSeed, publishedTestRows: BuiltinDatasets.info(named: name)?.publishedTestRows)
+        switch part {
+        case .train: return p.train
+        case .validation: return p.validation
+        case .test: return p.test
         }
     }
 

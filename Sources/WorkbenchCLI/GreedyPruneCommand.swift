@@ -79,7 +79,7 @@ struct GreedyPruneCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --model: the layers' key prefixes in order, e.g. fc1,fc2,out.", valueName: "name,…"))
     var layers: String?
 
-    @Option(help: ArgumentHelp("With --model: data split by the policy (digits, breast-cancer, a .csv / .libsvm file; default digits; exclusive with --train).", valueName: "data"))
+    @Option(help: ArgumentHelp("With --model: data split by the policy (\(BuiltinDatasets.names.joined(separator: ", ")), a .csv / .libsvm file; default digits; exclusive with --train).", valueName: "data"))
     var data: String?
 
     @Option(help: ArgumentHelp("With --model: your own training file (needs --validation).", valueName: "file"))

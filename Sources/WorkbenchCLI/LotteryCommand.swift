@@ -127,7 +127,7 @@ struct LotteryCommand: ParsableCommand {
     @Option(name: .customLong("per-class"), help: help(recipe("per-class")))
     var perClass: String?
 
-    @Option(help: ArgumentHelp("Data split by the policy: digits, breast-cancer, a .csv / .libsvm file, or images.idx,labels.idx (default digits).", valueName: "data"))
+    @Option(help: ArgumentHelp("Data split by the policy: \(BuiltinDatasets.names.joined(separator: ", ")), a .csv / .libsvm file, or images.idx,labels.idx (default digits).", valueName: "data"))
     var data: String?
 
     @OptionGroup var model: ModelOptions

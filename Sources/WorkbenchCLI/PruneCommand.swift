@@ -19,9 +19,9 @@ struct PruneCommand: ParsableCommand {
         Several methods or sparsities: runs every pair on the same paired seeds (same initial weights, pruning \
         batch and data order) and prints test accuracy against sparsity with a table.
 
-        Data: --data names a shipped set (digits, breast-cancer), a .csv file (label last), a LIBSVM file \
-        (.libsvm/.svm/.svmlight/.txt) or an IDX pair images,labels, split 60/20/20 stratified (fixed split seed) \
-        and standardised on the training part. Or give your own split with --train and --validation (and \
+        Data: --data names a shipped set (\(BuiltinDatasets.names.joined(separator: ", "))), a .csv file (label last), a LIBSVM file \
+        (.libsvm/.svm/.svmlight/.txt) or an IDX pair images,labels, split 60/20/20 stratified (fixed split seed; \
+        a set with its own test split keeps it, see workbench data list) and standardised on the training part. Or give your own split with --train and --validation (and \
         optionally --test): the files are used as they are, standardised on the training file; without --test \
         the figures reported as test accuracy are validation accuracy (the record says so in evaluatedOn).
 
@@ -64,7 +64,7 @@ struct PruneCommand: ParsableCommand {
     @Option(help: "Network: mlp:W1,W2,… or cnn:C1,C2[,…][:nopool] (default mlp:300,100; --model replaces it).")
     var net: String?
 
-    @Option(help: ArgumentHelp("Data split by the policy: digits, breast-cancer, a .csv / .libsvm file, or images.idx,labels.idx (default digits; exclusive with --train).", valueName: "data"))
+    @Option(help: ArgumentHelp("Data split by the policy: \(BuiltinDatasets.names.joined(separator: ", ")), a .csv / .libsvm file, or images.idx,labels.idx (default digits; exclusive with --train).", valueName: "data"))
     var data: String?
 
     @Option(help: ArgumentHelp("Your own training file (needs --validation; standardisation uses this file only).", valueName: "file"))

@@ -79,7 +79,7 @@ struct SparseTrainCommand: ParsableCommand {
     @Option(help: "Network: mlp:W1,W2,…, cnn:C1,C2[,…][:nopool], cnn:8,16p,32p,64p (p = 2×2 pooling after that conv), or small-cnn (default mlp:256,256; --model replaces it).")
     var net: String?
 
-    @Option(help: ArgumentHelp("Data split by the policy: digits, breast-cancer, a .csv / .libsvm file, or images.idx,labels.idx (default digits; exclusive with --train).", valueName: "data"))
+    @Option(help: ArgumentHelp("Data split by the policy: \(BuiltinDatasets.names.joined(separator: ", ")), a .csv / .libsvm file, or images.idx,labels.idx (default digits; exclusive with --train).", valueName: "data"))
     var data: String?
 
     @Option(help: ArgumentHelp("Your own training file (needs --validation).", valueName: "file"))

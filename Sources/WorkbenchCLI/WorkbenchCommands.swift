@@ -10,5 +10,6 @@ enum WorkbenchCommands {
         BilevelCommand.self,
         SparseTrainCommand.self,
         SweepCommand.self,
+        DataCommand.self,
     ]
 }

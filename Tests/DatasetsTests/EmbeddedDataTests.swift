@@ -61,7 +61,8 @@ import Testing
         #expect(try BuiltinDatasets.named("digits") == BuiltinDatasets.digits())
         #expect(try BuiltinDatasets.named("breast-cancer").count == 569)
         let text = errorText { _ = try BuiltinDatasets.named("mnist") }
-        #expect(text == "unknown data set 'mnist' (known: digits, breast-cancer)")
-        #expect(BuiltinDatasets.catalog.map(\.count) == [1797, 569])
+        #expect(text == "unknown data set 'mnist' (known: digits, breast-cancer, mnist1d, mnist1d-shuffle)")
+        #expect(BuiltinDatasets.catalog.map(\.count) == [1797, 569, 5000, 5000])
+        #expect(try BuiltinDatasets.named("breast_cancer").count == 569)
     }
 }

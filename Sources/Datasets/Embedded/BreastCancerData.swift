@@ -6,6 +6,8 @@
 /// a header line `569,30,malignant,benign`, then 569 rows of 30 features and the label
 /// (0 = malignant, 1 = benign).
 enum EmbeddedBreastCancer {
+    /// SHA-256 of data/breast_cancer.csv, the file this text is.
+    static let sourceSHA256 = "fed3eb72d0575ef6192293f5093c6e801b1476b577d0386bf4455504522172ed"
     /// Number of data rows (after the header).
     static let rowCount = 569
     /// The CSV text.

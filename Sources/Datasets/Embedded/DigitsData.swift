@@ -5,6 +5,8 @@
 /// The UCI 8×8 digits, one image per line: 64 pixel characters from `pixelAlphabet`
 /// (value = position in the alphabet, 0...16) followed by the label digit.
 enum EmbeddedDigits {
+    /// SHA-256 of data/digits.csv, the file this text encodes.
+    static let sourceSHA256 = "6ebb3d2fee246a4e99363262ddf8a00a3c41bee6014c373ed9d9216ba7f651b8"
     /// Pixel value v is written as the v-th character of this alphabet.
     static let pixelAlphabet = "0123456789abcdefg"
     /// Number of images.

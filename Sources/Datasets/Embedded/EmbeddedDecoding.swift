@@ -2,8 +2,8 @@ import LinearAlgebra
 
 /// Turns the generated source text back into data sets.
 ///
-/// The embedded text is fixed at build time and checked value by value against data/*.csv by
-/// DatasetsTests, so decoding is total: an impossible bad character becomes NaN (pixels) or 0
+/// The embedded text is fixed at build time and checked value by value against the files in data/
+/// by DatasetsTests, so decoding is total: an impossible bad character becomes NaN (pixels) or 0
 /// (labels) rather than a trap, and the tests would catch it.
 enum EmbeddedDecoding {
     /// The 1797 digit images, pixels 0…16 as doubles, labels 0…9.
@@ -50,6 +50,26 @@ enum EmbeddedDecoding {
         return LabeledDataset(unchecked: "breast-cancer", features: features, labels: labels, classCount: 2,
                               featureNames: breastCancerFeatureNames, originalLabels: [0, 1],
                               classNames: ["malignant", "benign"])
+    }
+
+    /// A data set stored as a float64 little-endian row-major feature file and a one-byte-per-row label file
+    /// (MNIST-1D's layout); the row count comes from the labels, the width from the feature file's size.
+    static func rowMajorFloat64(name: String, features x: EmbeddedFile, labels y: EmbeddedFile, classCount: Int) -> LabeledDataset {
+        let xb = x.bytes, yb = y.bytes
+        let n = yb.count, d = n > 0 ? xb.count / (8 * n) : 0
+        var features = Matrix(rows: n, cols: d, repeating: .nan)
+        xb.withUnsafeBytes { raw in
+            for i in 0..<n {
+                for j in 0..<d {
+                    let bits = raw.loadUnaligned(fromByteOffset: 8 * (i * d + j), as: UInt64.self)
+                    features.storage[i + j * n] = Double(bitPattern: UInt64(littleEndian: bits))
+                }
+            }
+        }
+        let labels = yb.map { Int($0) < classCount ? Int($0) : 0 }
+        return LabeledDataset(unchecked: name, features: features, labels: labels, classCount: classCount,
+                              featureNames: (0..<d).map { "x\($0)" }, originalLabels: Array(0..<classCount),
+                              classNames: (0..<classCount).map(String.init))
     }
 
     /// scikit-learn's feature names: ten nucleus measurements, as mean, standard error and worst value.
