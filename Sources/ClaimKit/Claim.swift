@@ -28,12 +28,18 @@ public protocol Claim: Sendable {
     var negativeControl: String { get }
     /// The names of the checks that are its negative controls (each must be recorded with role `control` and fail).
     var controlChecks: [String] { get }
+    /// Controls that quick mode does not measure (what they guard is not run there either).
+    var controlsNotInQuickMode: [String] { get }
+    /// The rule's version: a changed rule (statement, forms, margins, seeds, protocol) is a new version, never an edit.
+    var ruleVersion: Int { get }
     /// Every parameter `--param key=value` may set, with its domain, help and default.
     var parameters: [Parameter] { get }
     /// Runs the experiment; bad parameter combinations throw `InputError` (exit 2).
     func measure(_ run: ClaimRun) throws -> Measurement
     /// The checks the verdict is derived from.
     func checks(_ measurement: Measurement, _ run: ClaimRun) -> [Check]
+    /// An amended claim's earlier rule versions judged on the same run (information in the record, never the verdict).
+    func previousRuleVerdicts(_ measurement: Measurement, _ run: ClaimRun) -> [PreviousRuleVerdict]
     /// The seeds, fits, per-seed figures, curves, notes and facts the record keeps.
     func results(_ measurement: Measurement, _ run: ClaimRun) -> ClaimResults
     /// Plots and tables for the terminal (called only for text output).
@@ -169,6 +175,15 @@ extension Claim {
 
     /// No source named: the report and proofs index then say so rather than invent one.
     public var source: String { "no source given" }
+
+    /// Every control is measured in every mode.
+    public var controlsNotInQuickMode: [String] { [] }
+
+    /// The first version of a rule.
+    public var ruleVersion: Int { 1 }
+
+    /// No earlier version.
+    public func previousRuleVerdicts(_ measurement: Measurement, _ run: ClaimRun) -> [PreviousRuleVerdict] { [] }
 
     /// The record's file name: the id with '/' made filesystem-safe ("greedy-rate-1/n" → "greedy-rate-1-n.json").
     public var resultFileName: String { id.replacingOccurrences(of: "/", with: "-") + ".json" }

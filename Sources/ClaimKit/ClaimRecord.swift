@@ -1,14 +1,20 @@
 import Components
 import Statistics
 
-/// The JSON record of one claim run (schema "workbench.claim/2", documented in the README).
+/// The JSON record of one claim run (schema "workbench.claim/3", documented in the README).
 public struct ClaimRecord: Sendable, Codable {
-    /// Schema identifier; bumped on any incompatible change.
-    public var schema = "workbench.claim/2"
+    /// Schema identifier; bumped on any incompatible change (3: verdict forms, rule identity, inconclusive, replication).
+    public var schema = "workbench.claim/3"
     public var claim: String
     public var statement: String
     public var proof: String
     public var rule: String
+    /// The pre-registered rule's id, version and sha256.
+    public var ruleIdentity: RuleIdentity?
+    /// An amended claim's earlier rule versions judged on this run (information only).
+    public var previousRules: [PreviousRuleVerdict]?
+    /// `verify --replicate K`: how often the verdict and each check held over K master seeds.
+    public var replication: Replication?
     public var negativeControl: String
     public var verdict: Verdict
     public var verdictReason: String
@@ -30,11 +36,13 @@ public struct ClaimRecord: Sendable, Codable {
     public var versions: [String: String]
 
     /// The record of `claim`'s run: the verdict is derived from `checks`, never declared.
-    public init<C: Claim>(claim: C, run: ClaimRun, checks: [Check], results: ClaimResults) {
+    public init<C: Claim>(claim: C, run: ClaimRun, checks: [Check], results: ClaimResults, previousRules: [PreviousRuleVerdict] = []) {
         self.claim = claim.id
         self.statement = claim.statement
         self.proof = claim.proofPath
         self.rule = claim.rule
+        self.ruleIdentity = claim.ruleIdentity
+        self.previousRules = previousRules.isEmpty ? nil : previousRules
         self.negativeControl = claim.negativeControl
         let (v, why) = Verdict.judge(checks)
         self.verdict = v

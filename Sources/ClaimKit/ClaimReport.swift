@@ -77,7 +77,10 @@ public struct ClaimReport: Sendable {
         out += "- **Source:** \(e.source)\n"
         out += "- **Proof:** [\(r.proof)](\(r.proof))\n"
         out += "- **Verdict:** **\(r.verdict.rawValue.uppercased())** — \(r.verdictReason)\n"
-        out += "- **Rule (fixed before the run):** \(r.rule)\n\n"
+        out += "- **Rule (fixed before the run):** \(r.rule)\n"
+        if let id = r.ruleIdentity { out += "- **Rule identity:** `\(id.id)` version \(id.version), sha256 `\(id.sha256)`\n" }
+        for p in r.previousRules ?? [] { out += "- **Earlier rule v\(p.version) on this run (info):** \(p.verdict.rawValue) — \(cell(p.reason))\n" }
+        out += "\n"
         out += "### Fitted figures\n\n"
         if r.fits.isEmpty {
             out += "No fitted rate: this claim is judged on the checks below.\n\n"
@@ -92,9 +95,10 @@ public struct ClaimReport: Sendable {
             }
             out += "\n"
         }
-        out += "### Checks\n\n| role | check | outcome | figures |\n|---|---|---|---|\n"
+        out += "### Checks\n\n| role | check | form | outcome | margin of safety | figures |\n|---|---|---|---|---|---|\n"
         for c in r.checks {
-            out += "| \(c.role.rawValue) | \(cell(c.name)) | \(outcome(c)) | \(cell(c.detail)) |\n"
+            let margin = c.neededMargin.map { String(format: "%.2f", $0) } ?? "—"
+            out += "| \(c.role.rawValue) | \(cell(c.name)) | \(c.judgement?.form.rawValue ?? "—") | \(outcome(c)) | \(margin) | \(cell(c.detail)) |\n"
         }
         out += "\n### Negative control\n\n\(r.negativeControl)\n\n"
         let controls = r.checks.filter { $0.role == .control }
@@ -127,12 +131,7 @@ public struct ClaimReport: Sendable {
         return out
     }
 
-    func outcome(_ c: Check) -> String {
-        switch c.role {
-        case .control: return c.satisfied ? "passed (bad)" : "failed (good)"
-        default: return c.satisfied ? "passed" : "failed"
-        }
-    }
+    func outcome(_ c: Check) -> String { c.outcomeText }
 
     /// A table cell: pipes and newlines would break the row.
     func cell(_ s: String) -> String {

@@ -17,7 +17,8 @@ public enum ClaimRunner {
         progress.finish()
         let checks = claim.checks(measurement, run)
         let results = claim.results(measurement, run)
-        var record = ClaimRecord(claim: claim, run: run, checks: checks, results: results)
+        var record = ClaimRecord(claim: claim, run: run, checks: checks, results: results,
+                                 previousRules: claim.previousRuleVerdicts(measurement, run))
         record.versions = versions
         let seconds = Date().timeIntervalSince(start)
         let report = text ? claim.report(measurement, results, run) : ""
@@ -36,23 +37,64 @@ public enum ClaimRunner {
     public static func render(_ result: ClaimResult) -> String {
         let r = result.record
         var out = "== \(r.claim): \(r.statement)\n"
-        out += "   proof: \(r.proof)   mode: \(r.mode.rawValue)   master seed: \(r.masterSeed)\n\n"
+        out += "   proof: \(r.proof)   mode: \(r.mode.rawValue)   master seed: \(r.masterSeed)"
+        if let id = r.ruleIdentity { out += "   rule: v\(id.version) (sha256 \(id.sha256.prefix(12)))" }
+        out += "\n\n"
         out += result.report
         if !result.report.hasSuffix("\n") { out += "\n" }
         out += "\nChecks (rule fixed before the run: \(r.rule))\n"
-        let rows = r.checks.map { c -> [String] in
-            let mark = c.asExpected ? "ok" : "FAIL"
-            let outcome: String
-            switch c.role {
-            case .control: outcome = c.satisfied ? "passed (bad)" : "failed (good)"
-            default: outcome = c.satisfied ? "passed" : "failed"
-            }
-            return [mark, c.role.rawValue, c.name, outcome, c.detail]
-        }
-        out += Table(headers: ["", "role", "check", "outcome", "figures"], rows: rows,
-                     alignments: [.left, .left, .left, .left, .left]).render() + "\n"
+        out += checkTable(r.checks)
         for n in r.notes { out += "note: \(n)\n" }
+        for p in r.previousRules ?? [] {
+            out += "earlier rule v\(p.version) on this run (info): \(p.verdict.rawValue.uppercased()) — \(p.reason)\n"
+        }
         out += "verdict: \(r.verdict.rawValue.uppercased()) — \(r.verdictReason)\n"
         return out
+    }
+
+    /// The checks as a table: role, name, form, outcome, margin of safety (oriented: positive is the side the claim
+    /// needs; under 1, one more seed could flip it), figures.
+    public static func checkTable(_ checks: [Check]) -> String {
+        let rows = checks.map { c -> [String] in
+            let mark = c.inconclusive ? "?" : (c.asExpected ? "ok" : "FAIL")
+            return [mark, c.role.rawValue, c.name, c.judgement?.form.rawValue ?? "—", c.outcomeText,
+                    c.neededMargin.map { String(format: "%.2f", $0) } ?? "—", c.detail]
+        }
+        return Table(headers: ["", "role", "check", "form", "outcome", "margin", "figures"], rows: rows,
+                     alignments: [.left, .left, .left, .left, .left, .right, .left]).render() + "\n"
+    }
+
+    /// The text of `verify --replicate K`: the claim's hold count and, per check, how often it behaved as needed.
+    public static func renderReplication(_ record: ClaimRecord) -> String {
+        guard let rep = record.replication else { return "" }
+        let first = rep.masterSeeds.first ?? 0, last = rep.masterSeeds.last ?? 0
+        var out = "== \(record.claim): replicated at master seeds \(first)–\(last) (\(record.mode.rawValue) mode)"
+        if let id = record.ruleIdentity { out += ", rule v\(id.version) (sha256 \(id.sha256.prefix(12)))" }
+        out += "\n"
+        let rows = rep.checks.map { c -> [String] in
+            [c.role.rawValue, c.name, c.form?.rawValue ?? "—",
+             "\(c.asNeeded)/\(c.runs)" + (c.inconclusive > 0 ? " (\(c.inconclusive) inconclusive)" : ""),
+             String(format: "[%.2f, %.2f]", c.interval[0], c.interval[1]),
+             c.smallestMarginOfSafety.map { String(format: "%.2f", $0) } ?? "—"]
+        }
+        out += Table(headers: ["role", "check", "form", "as needed", "Wilson 95%", "smallest margin"], rows: rows,
+                     alignments: [.left, .left, .left, .right, .left, .right]).render() + "\n"
+        let verdicts = zip(rep.masterSeeds, rep.verdicts).map { "\($0): \($1.rawValue)" }.joined(separator: ", ")
+        out += "verdicts: \(verdicts)\n"
+        out += "holds at \(rep.holdText)"
+        if let w = rep.weakestCheck { out += "; weakest check: \(w), smallest margin of safety \(rep.weakestMarginOfSafety.map { String(format: "%.2f", $0) } ?? "—")" }
+        out += "\n"
+        return out
+    }
+
+    /// One row per claim of a replicated run: claim, hold k/K with its Wilson interval, the weakest check and its margin.
+    public static func replicationSummary(_ records: [ClaimRecord]) -> String {
+        let rows = records.compactMap { r -> [String]? in
+            guard let rep = r.replication else { return nil }
+            return [r.claim, "v\(r.ruleIdentity?.version ?? 1)", rep.holdText, rep.weakestCheck ?? "—",
+                    rep.weakestMarginOfSafety.map { String(format: "%.2f", $0) } ?? "—"]
+        }
+        return Table(headers: ["claim", "rule", "holds [Wilson 95%]", "weakest check", "smallest margin"], rows: rows,
+                     alignments: [.left, .left, .left, .left, .right]).render() + "\n"
     }
 }

@@ -19,11 +19,12 @@ public struct BilevelComplexityClaim: Claim {
     public let id = "bilevel-complexity"
     public let statement = "MRBO and VRBO reach E‖∇Φ‖² ≤ ε in Õ(ε^-1.5) oracle calls; stocBiO needs O(ε^-2)"
     static let controlName = "stocBiO under the accelerated rule (control)"
-    public var controlChecks: [String] { [Self.controlName] }
+    static let regimeControl = "MRBO under stocBiO's O(ε^-2) rule (control)"
+    public var controlChecks: [String] { [Self.controlName, Self.regimeControl] }
     public let proofPath = "proofs/bilevel-complexity.md"
     public let source = "J. Yang, K. Ji, Y. Liang, \"Provably faster algorithms for bilevel optimization\", NeurIPS 2021"
-    public let rule = "accelerated exponent 95% t-CI lower ≤ 1.65 and upper < 1.8; stocBiO CI lower > 1.75 and above the accelerated CI; same verdict with the fit window moved ±¼ decade"
-    public let negativeControl = "stocBiO (O(ε^-2)) must fail the accelerated rule under the same protocol"
+    public let rule = "rate: accelerated exponent 95% t-CI lower ≤ 1.65 and upper < 1.8; rate: stocBiO CI lower > 1.75 and above the accelerated CI; rate: same verdict with the fit window moved ±¼ decade"
+    public let negativeControl = "stocBiO (O(ε^-2)) must fail the accelerated rule under the same protocol; MRBO must fail stocBiO's O(ε^-2) rule"
     public let parameters: [Parameter] = [
         .int("seeds", quick: 6, standard: 10, full: 20, 3...200, "Protocol A run seeds per method"),
         .int("vrbo-seeds", quick: 10, standard: 10, full: 20, 3...200, "Protocol B (VRBO) run seeds; not reduced by --quick, whose 6 seeds gave too wide a CI"),
@@ -171,34 +172,45 @@ public struct BilevelComplexityClaim: Claim {
         let f = Self.f
         let mrbo = m.mrbo, stoc = m.stocbio
         let mCI = mrbo.exponentCI(), sCI = stoc.exponentCI()
-        func verdictParts(_ shift: Double) -> Bool {
+        let accelerated = Rate([.lowerAtMost(1.65), .upperBelow(1.8)], format: f)
+        // The three rules at one window: MRBO accelerated, stocBiO in its regime and above MRBO, stocBiO not accelerated.
+        func verdictParts(_ shift: Double) -> (holds: Bool, parts: [Judgement]) {
             let a = mrbo.exponentCI(shift), s = stoc.exponentCI(shift)
-            return Self.accelerated(a) && s.lower > 1.75 && s.lower > a.upper && !Self.accelerated(s)
+            let parts = [accelerated.judge(a), Rate([.lowerAbove(1.75), .lowerAbove(a.upper)], format: f).judge(s)]
+            return (Self.accelerated(a) && s.lower > 1.75 && s.lower > a.upper && !Self.accelerated(s), parts)
         }
-        let base = verdictParts(0)
+        let base = verdictParts(0).holds
         let shifted = Self.shifts.map(verdictParts)
+        // Robustness: the margin is the smallest of the shifted windows' own margins.
+        var window = Judgement.all(shifted.flatMap(\.parts))
+        window.form = .rate
+        window.line = "the verdict of the rules above is the same at both shifted windows"
+        window.outcome = shifted.allSatisfy { $0.holds == base } ? .passed : .failed
         var checks = [
-            Check("MRBO exponent (Protocol A)", role: .primary, rule: "CI lower ≤ 1.65 and upper < 1.8",
-                  satisfied: Self.accelerated(mCI), detail: "ε-exponent \(mCI.formatted(f)) over \(m.seeds.count) seeds"),
-            Check("stocBiO in its O(ε^-2) regime", role: .primary, rule: "stocBiO CI lower > 1.75",
-                  satisfied: sCI.lower > 1.75, detail: "ε-exponent \(sCI.formatted(f))"),
-            Check("separated", role: .primary, rule: "stocBiO CI lower > MRBO CI upper",
-                  satisfied: sCI.lower > mCI.upper, detail: "\(f(sCI.lower)) vs \(f(mCI.upper))"),
-            Check("window ±¼ decade", role: .primary, rule: "the verdict of the three rules above is the same with the window moved by −¼ and +¼ decade",
-                  satisfied: shifted.allSatisfy { $0 == base },
-                  detail: zip(Self.shifts, shifted).map { "\($0 > 0 ? "+" : "−")¼: \($1 ? "holds" : "fails") (MRBO \(mrbo.exponentCI($0).formatted(f)), stocBiO \(stoc.exponentCI($0).formatted(f)))" }.joined(separator: "; ")),
-            Check(Self.controlName, role: .control, rule: "CI lower ≤ 1.65 and upper < 1.8",
-                  satisfied: Self.accelerated(sCI), detail: "ε-exponent \(sCI.formatted(f))"),
-            Check("no divergence", role: .regime, rule: "every Protocol A run stays finite",
-                  satisfied: mrbo.diverged + stoc.diverged == 0, detail: "MRBO \(mrbo.diverged), stocBiO \(stoc.diverged) diverged runs"),
+            Check("MRBO exponent (Protocol A)", role: .primary, accelerated.judge(mCI), rule: "CI lower ≤ 1.65 and upper < 1.8",
+                  detail: "ε-exponent \(mCI.formatted(f)) over \(m.seeds.count) seeds"),
+            Check("stocBiO in its O(ε^-2) regime", role: .primary, Rate([.lowerAbove(1.75)], format: f).judge(sCI), rule: "stocBiO CI lower > 1.75",
+                  detail: "ε-exponent \(sCI.formatted(f))"),
+            Check("separated", role: .primary, Rate([.lowerAbove(mCI.upper)], format: f).judge(sCI), rule: "stocBiO CI lower > MRBO CI upper",
+                  detail: "\(f(sCI.lower)) vs \(f(mCI.upper))"),
+            Check("window ±¼ decade", role: .primary, window, rule: "the verdict of the three rules above is the same with the window moved by −¼ and +¼ decade",
+                  detail: zip(Self.shifts, shifted).map { "\($0 > 0 ? "+" : "−")¼: \($1.holds ? "holds" : "fails") (MRBO \(mrbo.exponentCI($0).formatted(f)), stocBiO \(stoc.exponentCI($0).formatted(f)))" }.joined(separator: "; ")),
+            Check(Self.controlName, role: .control, accelerated.judge(sCI), rule: "CI lower ≤ 1.65 and upper < 1.8",
+                  detail: "ε-exponent \(sCI.formatted(f))"),
+            Check(Self.regimeControl, role: .control, Rate([.lowerAbove(1.75)], format: f).judge(mCI), rule: "CI lower > 1.75",
+                  detail: "ε-exponent \(mCI.formatted(f))"),
+            Check("no divergence", role: .regime,
+                  Invariant.judge(worst: Double(mrbo.diverged + stoc.diverged), limit: "no diverged run", violations: mrbo.diverged + stoc.diverged, points: 2 * m.seeds.count),
+                  rule: "every Protocol A run stays finite", detail: "MRBO \(mrbo.diverged), stocBiO \(stoc.diverged) diverged runs"),
         ]
         if let v = m.vrbo {
             let censored = v.calls.flatMap { $0 }.filter { $0 == nil }.count
-            checks.append(Check("VRBO ε-grid reached", role: .regime, rule: "every (seed, ε) run reaches running mean ≤ ε within 10⁵·ε^-1.5 calls",
-                                satisfied: censored == 0 && v.exponents.count >= 3, detail: "\(censored) censored runs"))
+            checks.append(Check("VRBO ε-grid reached", role: .regime,
+                                Invariant.judge(worst: Double(censored), limit: "no censored run, ≥ 3 seeds with an exponent", violations: censored + (v.exponents.count >= 3 ? 0 : 1),
+                                                points: v.calls.flatMap { $0 }.count),
+                                rule: "every (seed, ε) run reaches running mean ≤ ε within 10⁵·ε^-1.5 calls", detail: "\(censored) censored runs"))
             if let ci = v.interval {
-                checks.append(Check("VRBO exponent (Protocol B)", role: .primary, rule: "CI lower ≤ 1.65 and upper < 1.8",
-                                    satisfied: Self.accelerated(ci),
+                checks.append(Check("VRBO exponent (Protocol B)", role: .primary, accelerated.judge(ci), rule: "CI lower ≤ 1.65 and upper < 1.8",
                                     detail: "ε-exponent \(ci.formatted(f)) over \(v.exponents.count) seeds, ε ∈ [\(f(run.real("eps-min"))), \(f(run.real("eps-max")))]"))
             }
         }

@@ -21,7 +21,7 @@ public struct ErkVsUniformClaim: Claim {
     public let id = "erk-vs-uniform"
     public let statement = "on the small digits CNN, [Re] RigL's finding that uniform beats ERK at fixed FLOPs does not reproduce (uniform is never significantly better); ERK's fixed-parameter win at 95% comes from uniform's starved fc layer"
     public let proofPath = "proofs/erk-vs-uniform.md"
-    public let rule = "small CNN (1→8→16→pool→32→pool→64→GAP→fc), RigL, ≥ 10 paired seeds, at 90% and 95%: at every sparsity the paired 95% t-interval of test accuracy uniform − ERK at equal inference FLOPs does not lie above 0 (else: reproduces); budgets exact (params) and within 0.5% (FLOPs)"
+    public let rule = "boundary: small CNN (1→8→16→pool→32→pool→64→GAP→fc), RigL, ≥ 10 paired seeds, at 90% and 95%: at every sparsity the paired 95% t-interval of test accuracy uniform − ERK at equal inference FLOPs does not lie above 0 (passes on does-not-reproduce or inconclusive; else: reproduces); invariant: budgets exact (params) and within 0.5% (FLOPs)"
     public let negativeControl = "power control: the same interval must detect ERK's fixed-parameter advantage over uniform at the highest sparsity (else: inconclusive)"
     static let control = "ERK at fixed params in uniform-at-fixed-FLOPs' place (power control)"
     public let source = "[Re] Rigging the Lottery: Making All Tickets Winners, ML Reproducibility Challenge 2020 (ReScience C); U. Evci et al., ICML 2020"
@@ -120,6 +120,11 @@ public struct ErkVsUniformClaim: Claim {
     /// The paired 95% t-interval of a − b (nil with fewer than two seeds).
     static func interval(_ a: [Double], _ b: [Double]) -> ConfidenceInterval? { try? ConfidenceInterval(tOver: zip(a, b).map { $0 - $1 }) }
 
+    /// A boundary judgement of an interval; no interval (too few finite seeds) is inconclusive.
+    static func judge(_ b: Boundary, _ ci: ConfidenceInterval?) -> Judgement {
+        ci.map { b.judge($0) } ?? Boundary(line: b.line, paper: b.paper, accepts: b.accepts, format: b.format).judge([])
+    }
+
     /// [Re] RigL's direction measured by a paired interval: "reproduces" above 0, "contradicted" below, else "inconclusive".
     static func outcome(_ ci: ConfidenceInterval?) -> String {
         guard let ci else { return "inconclusive" }
@@ -134,27 +139,31 @@ public struct ErkVsUniformClaim: Claim {
     public func checks(_ m: Measurement, _ run: ClaimRun) -> [Check] {
         var checks = [Check]()
         let budgets = m.arms.allSatisfy { $0.uniform.totalNonZeros == $0.erkParams.totalNonZeros && $0.erkFLOPs.relativeError <= SparsityBudget.flopTolerance }
-        checks.append(Check("budgets met", role: .regime, rule: "ERK keeps as many weights as uniform (fixed params) and matches its inference FLOPs within 0.5% (fixed FLOPs)",
-                            satisfied: budgets,
+        let missed = m.arms.filter { !($0.uniform.totalNonZeros == $0.erkParams.totalNonZeros && $0.erkFLOPs.relativeError <= SparsityBudget.flopTolerance) }.count
+        checks.append(Check("budgets met", role: .regime,
+                            Invariant.judge(worst: m.arms.map(\.erkFLOPs.relativeError).max() ?? .nan, limit: "equal weights and FLOPs within 0.5%", violations: budgets ? 0 : max(1, missed), points: m.arms.count),
+                            rule: "ERK keeps as many weights as uniform (fixed params) and matches its inference FLOPs within 0.5% (fixed FLOPs)",
                             detail: m.arms.map { a in "\(a.sparsity): \(a.erkParams.totalNonZeros) = \(a.uniform.totalNonZeros) weights; ERK at \(String(format: "%.4f", a.erkFLOPs.allocation.sparsity)) within \(String(format: "%.3f", 100 * a.erkFLOPs.relativeError))% of uniform's FLOPs" }.joined(separator: "; ")))
+        // The claim (version 1) registered "[Re] RigL's direction is not shown here": a boundary check that passes unless
+        // the interval lies on the paper's side, and records which of the three findings it was.
+        let notShown = Boundary(line: 0, paper: .above, accepts: [.doesNotReproduce, .inconclusive], format: { String(format: "%+.2f", 100 * $0) })
         for a in m.arms {
             let ci = Self.interval(a.uniformAccuracy, a.erkFLOPsAccuracy)
-            checks.append(Check("fixed FLOPs at \(a.sparsity): uniform not better than ERK", role: .primary,
+            checks.append(Check("fixed FLOPs at \(a.sparsity): uniform not better than ERK", role: .primary, Self.judge(notShown, ci),
                                 rule: "paired 95% interval of uniform − ERK (equal inference FLOPs) does not lie above 0",
-                                satisfied: !(ci.map { $0.lower > 0 } ?? false),
                                 detail: "uniform − ERK \(Self.pts(ci)) points over \(m.seeds.count) seeds: [Re] RigL's direction \(Self.outcome(ci))"))
         }
         if let top = m.arms.max(by: { $0.sparsity < $1.sparsity }) {
             let ci = Self.interval(top.erkParamsAccuracy, top.uniformAccuracy)
-            checks.append(Check(Self.control, role: .control, rule: "paired 95% interval of ERK (fixed params) − uniform at \(top.sparsity) does not lie above 0",
-                                satisfied: !(ci.map { $0.lower > 0 } ?? false),
+            checks.append(Check(Self.control, role: .control, Self.judge(notShown, ci),
+                                rule: "paired 95% interval of ERK (fixed params) − uniform at \(top.sparsity) does not lie above 0",
                                 detail: "ERK − uniform \(Self.pts(ci)) points; uniform's fc keeps \(top.uniform.nonZeros.last ?? 0) of \(top.uniform.layers.last?.weights ?? 0) weights"))
         }
         for a in m.arms {
             let ci = Self.interval(a.erkParamsAccuracy, a.uniformAccuracy)
             checks.append(Check("fixed params at \(a.sparsity): [Re] RigL's ERK > uniform (info)", role: .info,
+                                Self.judge(Boundary(line: 0, paper: .above, accepts: [.reproduces], format: { String(format: "%+.2f", 100 * $0) }), ci),
                                 rule: "paired 95% interval of ERK − uniform (equal weights) above 0",
-                                satisfied: ci.map { $0.lower > 0 } ?? false,
                                 detail: "ERK − uniform \(Self.pts(ci)) points: \(Self.outcome(ci)); uniform's fc keeps \(a.uniform.nonZeros.last ?? 0) weights, ERK's \(a.erkParams.nonZeros.last ?? 0)"))
         }
         return checks
@@ -165,7 +174,7 @@ public struct ErkVsUniformClaim: Claim {
         switch Verdict.judge(checks).verdict {
         case .holds: return "does not reproduce"
         case .violated: return "reproduces"
-        case .cannotFail, .regimeNotReached: return "inconclusive"
+        case .cannotFail, .regimeNotReached, .inconclusive: return "inconclusive"
         }
     }
 

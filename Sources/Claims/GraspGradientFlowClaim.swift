@@ -20,7 +20,7 @@ public struct GraspGradientFlowClaim: Claim {
     public var controlChecks: [String] { Self.controlScores.map(Self.controlName) }
     public let proofPath = "proofs/grasp-gradient-flow.md"
     public let source = "C. Wang, G. Zhang, R. Grosse, \"Picking winning tickets before training by preserving gradient flow\" (GraSP), ICLR 2020"
-    public let rule = "post-pruning ‖g‖² (T = 200, pruning batch, weights) of GraSP ≥ 10× both reverse-GraSP and random at every density ≥ 10% and ≥ 2× at lower densities, on every paired seed; first-order prediction −2θ_Rᵀ(Hg)_R has the sign of the measured change for these three criteria on every seed, and Spearman ≥ 0.8 with it over all six criteria (adding SNIP, magnitude, SynFlow) × seeds, at each density ≥ 10%"
+    public let rule = "count: post-pruning ‖g‖² (T = 200, pruning batch, weights) of GraSP ≥ 10× both reverse-GraSP and random at every density ≥ 10% and ≥ 2× at lower densities, on every paired seed; first-order prediction −2θ_Rᵀ(Hg)_R has the sign of the measured change for these three criteria on every seed, and Spearman ≥ 0.8 with it over all six criteria (adding SNIP, magnitude, SynFlow) × seeds, at each density ≥ 10%"
     public let negativeControl = "reverse-GraSP, and random pruning, put in GraSP's place must fail the same ≥ 10× / ≥ 2× rule"
 
     /// The claim's own settings, then GraSP's temperature and the training recipe, each declared once where it belongs.
@@ -175,12 +175,15 @@ public struct GraspGradientFlowClaim: Claim {
     public func checks(_ m: Measurement, _ run: ClaimRun) -> [Check] {
         let f = Self.f, pct = Self.pct
         var checks = [Check]()
+        // Ratios span decades, so the count's margin of safety is taken on log10 of the ratio.
+        func logCount(_ ratios: [Double], need: Double) -> Judgement {
+            Count(line: log10(need), format: { "10^\(f($0))" }).judge(ratios.map { log10($0) })
+        }
         for d in m.densities {
             let margins = m.margins("grasp", d)
             let need = Self.required(d)
-            checks.append(Check("GraSP ≥ \(f(need))× reverse-GraSP and random at density \(pct(d))", role: .primary,
+            checks.append(Check("GraSP ≥ \(f(need))× reverse-GraSP and random at density \(pct(d))", role: .primary, logCount(margins, need: need),
                                 rule: "G(GraSP) / max(G(reverse), G(random)) ≥ \(f(need)) on \(m.seeds.count)/\(m.seeds.count) seeds",
-                                satisfied: margins.allSatisfy { $0 >= need },
                                 detail: "smallest ratio \(f(margins.min() ?? .nan)) over \(margins.count) seeds; \(margins.filter { $0 >= need }.count)/\(margins.count) pass"))
         }
         // First order: Δ‖g‖² ≈ −2 θ_Rᵀ(Hg)_R, claimed for sign and ordering only.
@@ -190,8 +193,9 @@ public struct GraspGradientFlowClaim: Claim {
         for d in m.densities {
             let fo = m.firstOrder(d)
             checks.append(Check("first-order prediction at density \(pct(d))", role: d >= 0.1 ? .primary : .info,
+                                .all([Count.judge(successes: fo.signs, of: fo.core, what: "sign right"),
+                                      Rate([.estimateAtLeast(0.8)], format: f).judge(point: fo.rho)]),
                                 rule: "sign of −2θ_Rᵀ(Hg)_R = sign of measured Δ‖g‖² for GraSP, reverse-GraSP and random on every seed, and Spearman ≥ 0.8 over all six criteria × seeds",
-                                satisfied: fo.signs == fo.core && fo.rho >= 0.8,
                                 detail: "sign right in \(fo.signs)/\(fo.core), Spearman \(f(fo.rho)), |predicted/measured| \(f(fo.sizes.min() ?? .nan))–\(f(fo.sizes.max() ?? .nan))"))
             checks.append(Check("first-order sign over all six criteria at density \(pct(d)) (info)", role: .info,
                                 rule: "sign right for every criterion and seed",
@@ -200,11 +204,12 @@ public struct GraspGradientFlowClaim: Claim {
         }
         for control in Self.controlScores {
             let failing = m.densities.map { d in (d, m.margins(control, d)) }
-            let holds = failing.allSatisfy { d, margins in margins.allSatisfy { $0 >= Self.required(d) } }
+            // Every (density, seed) ratio against its own line: log10(ratio / required) ≥ 0.
+            let excess = failing.flatMap { d, margins in margins.map { log10($0 / Self.required(d)) } }
             let worst = failing.map { d, margins in "\(pct(d)): \(f(margins.min() ?? .nan))" }.joined(separator: ", ")
-            checks.append(Check(Self.controlName(control), role: .control,
+            checks.append(Check(Self.controlName(control), role: .control, Count(line: 0, format: { "10^\(f($0))× the required ratio" }).judge(excess),
                                 rule: "G(\(control)) / max(G of the other two) ≥ 10× at densities ≥ 10%, ≥ 2× below, on every seed",
-                                satisfied: holds, detail: "smallest ratios \(worst)"))
+                                detail: "smallest ratios \(worst)"))
         }
         if m.epochs > 0 {
             let flowAt = m.flowAtTrainDensity

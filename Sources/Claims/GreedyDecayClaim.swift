@@ -14,7 +14,7 @@ public struct GreedyDecayClaim: Claim {
     public let statement = "greedy forward selection with line search: the in-sample discrepancy L_n of a pruned two-layer network decays like e^{-cn}"
     public let proofPath = "proofs/greedy-decay.md"
     public let source = "M. Ye, C. Gong, L. Nie, D. Zhou, A. Klivans, Q. Liu, \"Good subnetworks provably exist: pruning via greedy forward selection\", ICML 2020"
-    public let rule = "line search never breaks L_{n+1} ≤ (1 − w_n²/D_n²)L_n (1e-12 relative, L > 1e-30) nor the LP envelope; greedy-uniform ≤ V/n; on the seed-pooled curve over n ∈ [10, n_end] line search has semilog R² > log-log R² and ≥ 0.97; regime: the pooled curve falls ≥ 5.5 decades over a window ≥ 1 decade of n"
+    public let rule = "invariant: line search never breaks L_{n+1} ≤ (1 − w_n²/D_n²)L_n (1e-12 relative, L > 1e-30) nor the LP envelope; invariant: greedy-uniform ≤ V/n; rate (a point statistic of the pooled fit): on the seed-pooled curve over n ∈ [10, n_end] line search has semilog R² > log-log R² and ≥ 0.97; regime: the pooled curve falls ≥ 5.5 decades over a window ≥ 1 decade of n"
     public let negativeControl = "greedy-uniform (weights 1/n) must fail the same pooled test, and a worst-neuron selector must break V/n"
     public let controlChecks = [Self.uniformControl, Self.worstControl]
     static let uniformControl = "pooled exponential fit (greedy-uniform)", worstControl = "worst-neuron ≤ V/n"
@@ -65,26 +65,36 @@ public struct GreedyDecayClaim: Claim {
     public func checks(_ m: Measurement, _ run: ClaimRun) -> [Check] {
         let f = Self.f, fig = m.figures, pooledLS = fig.lineSearch, pooledGU = fig.uniform
         let windowText = "n ∈ [\(pooledLS.start), \(pooledLS.end)]"
+        func pooledFit(_ a: PooledDecayTest) -> Judgement {
+            Rate([.estimateAbove(a.powerLaw.rSquared), .estimateAtLeast(a.minR2)], format: Self.r2).judge(point: a.exponential.rSquared)
+        }
+        let seeds = m.seeds.count, n = m.steps
         var checks = [
-            Check("line-search certificate", role: .primary, rule: "L_{n+1} ≤ (1 − w_n²/D_n²) L_n (1 + 1e-12) at every step with L_n > 1e-30",
-                  satisfied: fig.certificateViolations == 0 && fig.certificateSteps > 0,
+            Check("line-search certificate", role: .primary,
+                  Invariant.judge(worst: fig.certificateWorstRatio, limit: "L_{n+1}/bound ≤ 1 + 1e-12", violations: fig.certificateViolations, points: fig.certificateSteps),
+                  rule: "L_{n+1} ≤ (1 − w_n²/D_n²) L_n (1 + 1e-12) at every step with L_n > 1e-30",
                   detail: "\(fig.certificateViolations) violations in \(fig.certificateSteps) steps; largest L_{n+1}/bound = \(NumberFormat.compact(fig.certificateWorstRatio, significant: 6))"),
-            Check("LP envelope", role: .primary, rule: "L_n ≤ L_1 e^{−(n−1) r_lb²/D²} while L_n > 1e-30",
-                  satisfied: fig.envelopeBreaks == 0 && fig.envelopeSeeds > 0,
+            Check("LP envelope", role: .primary,
+                  Invariant.judge(worst: Double(fig.envelopeBreaks), limit: "L_n ≤ L_1 e^{−(n−1) r_lb²/D²}", violations: fig.envelopeBreaks, points: fig.envelopeSeeds),
+                  rule: "L_n ≤ L_1 e^{−(n−1) r_lb²/D²} while L_n > 1e-30",
                   detail: "\(fig.envelopeBreaks) breaks over \(fig.envelopeSeeds) seeds"),
-            Check("greedy-uniform ≤ V/n", role: .primary, rule: "L_n ≤ V/n (1 + 1e-12) at every n and seed",
-                  satisfied: fig.uniformExceedances == 0, detail: "\(fig.uniformExceedances) exceedances; max L_n/(V/n) = \(f(fig.uniformWorstRatio))"),
-            Check("pooled exponential fit (line search)", role: .primary, rule: "semilog R² > log-log R² and semilog R² ≥ 0.97 on the pooled curve, \(windowText)",
-                  satisfied: pooledLS.passes,
+            Check("greedy-uniform ≤ V/n", role: .primary,
+                  Invariant.judge(worst: fig.uniformWorstRatio, limit: "L_n/(V/n) ≤ 1 + 1e-12", violations: fig.uniformExceedances, points: seeds * n),
+                  rule: "L_n ≤ V/n (1 + 1e-12) at every n and seed",
+                  detail: "\(fig.uniformExceedances) exceedances; max L_n/(V/n) = \(f(fig.uniformWorstRatio))"),
+            Check("pooled exponential fit (line search)", role: .primary, pooledFit(pooledLS),
+                  rule: "semilog R² > log-log R² and semilog R² ≥ 0.97 on the pooled curve, \(windowText)",
                   detail: "semilog R² \(Self.r2(pooledLS.exponential.rSquared)) vs log-log \(Self.r2(pooledLS.powerLaw.rSquared))"),
-            Check(Self.uniformControl, role: .control, rule: "the same pooled test, \(windowText)",
-                  satisfied: pooledGU.passes,
+            Check(Self.uniformControl, role: .control, pooledFit(pooledGU), rule: "the same pooled test, \(windowText)",
                   detail: "semilog R² \(Self.r2(pooledGU.exponential.rSquared)) vs log-log \(Self.r2(pooledGU.powerLaw.rSquared))"),
-            Check(Self.worstControl, role: .control, rule: "L_n ≤ V/n at every n and seed",
-                  satisfied: fig.worstExceedances == 0, detail: "\(fig.worstExceedances) exceedances; max L_n/(V/n) = \(f(fig.worstWorstRatio))"),
+            Check(Self.worstControl, role: .control,
+                  Invariant.judge(worst: fig.worstWorstRatio, limit: "L_n/(V/n) ≤ 1", violations: fig.worstExceedances, points: seeds * n),
+                  rule: "L_n ≤ V/n at every n and seed",
+                  detail: "\(fig.worstExceedances) exceedances; max L_n/(V/n) = \(f(fig.worstWorstRatio))"),
             Check("exponential regime reached", role: .regime,
+                  .all([Rate([.estimateAtLeast(DecayFigures.regimeDecades)], format: f).judge(point: fig.decadesFallen),
+                        Rate([.estimateAtLeast(1)], format: f).judge(point: pooledLS.windowDecades)]),
                   rule: "pooled line-search curve falls ≥ \(f(DecayFigures.regimeDecades)) decades over a window spanning ≥ 1 decade of n",
-                  satisfied: fig.regimeReached,
                   detail: "fell \(f(fig.decadesFallen)) decades over \(windowText) (\(f(pooledLS.windowDecades)) decades of n); M = \(m.instance.inputs)"),
         ]
         if !m.heldOut.isEmpty {

@@ -15,7 +15,7 @@ public struct GreedyRateClaim: Claim {
     public let statement = "uniform-weight greedy selection satisfies L_n ≤ V/n at every n; n random neurons (without replacement) have E L_n = (V/n)(N−n)/(N−1)"
     public let proofPath = "proofs/greedy-rate-1-n.md"
     public let source = "M. Ye, C. Gong, L. Nie, D. Zhou, A. Klivans, Q. Liu, \"Good subnetworks provably exist: pruning via greedy forward selection\", ICML 2020"
-    public let rule = "greedy-uniform L_n ≤ V/n (1 + 1e-12) at every n and seed; the mean over runs of L_n/E L_n for random selection is within 3 standard errors of 1 at every checkpoint n ∈ {1, 2, 5, 10, 20, 50, …, n_max}"
+    public let rule = "invariant: greedy-uniform L_n ≤ V/n (1 + 1e-12) at every n and seed; reproduction of a closed form: the mean over runs of L_n/E L_n for random selection is within 3 standard errors of 1 at every checkpoint n ∈ {1, 2, 5, 10, 20, 50, …, n_max}"
     public let negativeControl = "a worst-neuron 'greedy' must break V/n, and random selection WITH replacement must fail the without-replacement formula"
     public let controlChecks = [Self.worstControl, Self.replacementControl]
     static let worstControl = "worst-neuron ≤ V/n", replacementControl = "random with replacement = without-replacement formula"
@@ -112,15 +112,22 @@ public struct GreedyRateClaim: Claim {
         let worstN = checkpoints[atCheckpoints.indices.max { atCheckpoints[$0] < atCheckpoints[$1] } ?? 0]
         let maxZEvery = zWithout.map(abs).max() ?? .nan
         let worstEvery = (zWithout.map(abs).enumerated().max { $0.element < $1.element }?.offset ?? 0) + 1
+        let points = steps * m.seeds.count
         return [
-            Check("random mean = (V/n)(N−n)/(N−1)", role: .primary, rule: "|mean ratio − 1| ≤ 3 SE at n ∈ {\(checkpoints.map(String.init).joined(separator: ", "))}",
-                  satisfied: maxZ <= 3, detail: "max |z| = \(f(maxZ)) at n = \(worstN) over \(m.without.samples) runs"),
-            Check("greedy-uniform ≤ V/n", role: .primary, rule: "L_n ≤ V/n (1 + 1e-12) at every n and seed",
-                  satisfied: m.uniformExceedances == 0, detail: "\(m.uniformExceedances) exceedances; max L_n/(V/n) = \(f(m.uniformWorst))"),
-            Check(Self.worstControl, role: .control, rule: "L_n ≤ V/n at every n and seed",
-                  satisfied: m.worstExceedances == 0, detail: "\(m.worstExceedances) exceedances; max L_n/(V/n) = \(f(m.worstMax))"),
-            Check(Self.replacementControl, role: .control, rule: "|mean ratio − 1| ≤ 3 SE at the same checkpoints",
-                  satisfied: maxZWith <= 3, detail: "max |z| = \(f(maxZWith)); mean ratio at n = \(steps): \(f(m.with.mean(steps - 1))) (theory (N−1)/(N−n) = \(f(Double(width - 1) / Double(width - steps))))"),
+            Check("random mean = (V/n)(N−n)/(N−1)", role: .primary, Reproduction.zScores(maxAbsZ: maxZ, limit: 3, points: checkpoints.count),
+                  rule: "|mean ratio − 1| ≤ 3 SE at n ∈ {\(checkpoints.map(String.init).joined(separator: ", "))}",
+                  detail: "max |z| = \(f(maxZ)) at n = \(worstN) over \(m.without.samples) runs"),
+            Check("greedy-uniform ≤ V/n", role: .primary,
+                  Invariant.judge(worst: m.uniformWorst, limit: "L_n/(V/n) ≤ 1 + 1e-12", violations: m.uniformExceedances, points: points),
+                  rule: "L_n ≤ V/n (1 + 1e-12) at every n and seed",
+                  detail: "\(m.uniformExceedances) exceedances; max L_n/(V/n) = \(f(m.uniformWorst))"),
+            Check(Self.worstControl, role: .control,
+                  Invariant.judge(worst: m.worstMax, limit: "L_n/(V/n) ≤ 1", violations: m.worstExceedances, points: points),
+                  rule: "L_n ≤ V/n at every n and seed",
+                  detail: "\(m.worstExceedances) exceedances; max L_n/(V/n) = \(f(m.worstMax))"),
+            Check(Self.replacementControl, role: .control, Reproduction.zScores(maxAbsZ: maxZWith, limit: 3, points: checkpoints.count),
+                  rule: "|mean ratio − 1| ≤ 3 SE at the same checkpoints",
+                  detail: "max |z| = \(f(maxZWith)); mean ratio at n = \(steps): \(f(m.with.mean(steps - 1))) (theory (N−1)/(N−n) = \(f(Double(width - 1) / Double(width - steps))))"),
             Check("random mean at every n", role: .info, rule: "reported, not judged: max |z| over all n = 1…\(steps) (400 correlated tests; Bonferroni 5% threshold ≈ 4)",
                   satisfied: maxZEvery <= 4, detail: "max |z| = \(f(maxZEvery)) at n = \(worstEvery)"),
         ]

@@ -14,9 +14,9 @@ public struct LapackSanityClaim: Claim {
     public let statement = "Cholesky solves of SPD systems are backward stable: backward error stays near ε while forward error grows like κ·ε"
     public let proofPath = "proofs/lapack-sanity.md"
     public let source = "LAPACK Users' Guide (Anderson et al., SIAM 1999), §4.7; N. J. Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., SIAM 2002, Thm. 10.3"
-    public let rule = "Cholesky backward error ≤ 100ε at every κ and its log-log slope against κ has 95% CI upper end < 0.1; forward-error slope in [0.75, 1.15]"
-    public let controlChecks = ["explicit inverse (control)"]
-    public let negativeControl = "solving through the explicit inverse x = A⁻¹b must fail the backward-stability rule"
+    public let rule = "invariant and rate: Cholesky backward error ≤ 100ε at every κ, and its log-log slope against κ has 95% CI upper end < 0.1 (rate); rate: forward-error slope estimate in [0.75, 1.15]"
+    public let controlChecks = ["explicit inverse (control)", "backward slope in the forward slope's place (control)"]
+    public let negativeControl = "solving through the explicit inverse x = A⁻¹b must fail the backward-stability rule; Cholesky's backward-error slope (flat in κ) must fail the forward-error rule"
     public let parameters: [Parameter] = [
         .int("n", quick: 60, standard: 100, full: 100, 4...1000, "matrix order"),
         .int("kmax", 12, 3...15, "largest log10 condition number (κ = 10^1 … 10^kmax)"),
@@ -89,16 +89,21 @@ public struct LapackSanityClaim: Claim {
     public func checks(_ m: Measurement, _ run: ClaimRun) -> [Check] {
         let eps = Self.eps, f = Self.f
         let cbCI = m.intervals["cb"]!, cfCI = m.intervals["cf"]!, ibCI = m.intervals["ib"]!
-        func stable(_ ci: ConfidenceInterval, _ maxErr: Double) -> Bool { ci.upper < 0.1 && maxErr <= 100 * eps }
+        let points = m.kappas.count * m.seeds.count
+        // Backward stability is a bound at every κ (no sampling error) and a flat slope (an interval).
+        func stable(_ ci: ConfidenceInterval, _ maxErr: Double) -> Judgement {
+            .all([Rate([.upperBelow(0.1)], format: f).judge(ci),
+                  Invariant.judge(worst: maxErr / eps, limit: "backward error ≤ 100ε", violations: maxErr <= 100 * eps ? 0 : 1, points: points)])
+        }
         return [
-            Check("Cholesky backward stability", role: .primary, rule: "max backward ≤ 100ε and slope CI upper < 0.1",
-                  satisfied: stable(cbCI, m.cholMaxBackward),
+            Check("Cholesky backward stability", role: .primary, stable(cbCI, m.cholMaxBackward), rule: "max backward ≤ 100ε and slope CI upper < 0.1",
                   detail: "max \(f(m.cholMaxBackward)) = \(f(m.cholMaxBackward / eps))ε, slope \(cbCI.formatted(f))"),
-            Check("Cholesky forward error ∝ κ", role: .primary, rule: "forward slope in [0.75, 1.15]",
-                  satisfied: (0.75...1.15).contains(cfCI.estimate), detail: "slope \(cfCI.formatted(f))"),
-            Check("explicit inverse (control)", role: .control, rule: "max backward ≤ 100ε and slope CI upper < 0.1",
-                  satisfied: stable(ibCI, m.invMaxBackward),
+            Check("Cholesky forward error ∝ κ", role: .primary, Rate([.estimateIn(0.75, 1.15)], format: f).judge(cfCI), rule: "forward slope in [0.75, 1.15]",
+                  detail: "slope \(cfCI.formatted(f))"),
+            Check("explicit inverse (control)", role: .control, stable(ibCI, m.invMaxBackward), rule: "max backward ≤ 100ε and slope CI upper < 0.1",
                   detail: "max \(f(m.invMaxBackward)) = \(f(m.invMaxBackward / eps))ε, slope \(ibCI.formatted(f))"),
+            Check("backward slope in the forward slope's place (control)", role: .control, Rate([.estimateIn(0.75, 1.15)], format: f).judge(cbCI),
+                  rule: "forward slope in [0.75, 1.15]", detail: "slope \(cbCI.formatted(f))"),
         ]
     }
 

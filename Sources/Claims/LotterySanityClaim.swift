@@ -14,11 +14,16 @@ public struct LotterySanityClaim: Claim {
     public let id = "lottery-sanity"
     public let statement = "IMP tickets (m ⊙ θ₀) on the digits MLP 64-64-64-10 match the plateaued dense net and beat re-initialisation of the same mask at lr 0.01 (Ma et al.'s sanity checks), and the ticket's edge shrinks at a larger learning rate"
     public let proofPath = "proofs/lottery-sanity.md"
-    public let rule = "at lr 0.01: (a) mean paired ticket − dense ≥ −0.5 points at every round with density ≥ 20%, ≥ −1 point down to 12.5% (rounds ≥ 12%); (b) mean ticket − re-init ≥ 2 points with ≥ 4 of 5 seeds positive at every round with density 10–15% (10% ≤ d ≤ 15.5%, so the prototype's 15.2% round counts); (c) mean ticket − re-init at the round nearest 10% density greater at lr 0.01 than at lr 0.05; the dense runs plateau (validation accuracy over the last 25% of epochs spans < 1 point on every seed)"
-    public let negativeControl = "random pruning with the ticket's per-layer counts on θ₀, put in the ticket's place, must fail (b)"
+    public let rule = "at lr 0.01, each seed's paired gaps averaged over the rounds of a density window: (a) non-inferiority: ticket − dense, 95% t-interval lower end ≥ −1 point over the rounds with density ≥ 20%, and ≥ −2 points over the rounds with 12% ≤ density < 20%; (b) superiority: ticket − re-init over the rounds with 10% ≤ density ≤ 15.5%, mean ≥ 2 points and lower end > 0; (c) superiority: per seed, ticket − re-init at the round nearest 10% density at lr 0.01 minus the same at lr 0.05, lower end > 0; regime: the dense runs plateau (validation accuracy over the last 25% of epochs spans < 1 point on every seed)"
+    public let ruleVersion = 2
+    /// Version 1, judged on the same run as information.
+    static let ruleV1 = "at lr 0.01: (a) mean paired ticket − dense ≥ −0.5 points at every round with density ≥ 20%, ≥ −1 point down to 12.5% (rounds ≥ 12%); (b) mean ticket − re-init ≥ 2 points with ≥ 4 of 5 seeds positive at every round with density 10–15% (10% ≤ d ≤ 15.5%, so the prototype's 15.2% round counts); (c) mean ticket − re-init at the round nearest 10% density greater at lr 0.01 than at lr 0.05; the dense runs plateau (validation accuracy over the last 25% of epochs spans < 1 point on every seed)"
+    public let negativeControl = "random pruning with the ticket's per-layer counts on θ₀, put in the ticket's place, must fail (b); re-init in the ticket's place must fail (a) at 12–20%; the reversed learning-rate order must fail (c)"
     static let control = "random pruning in the ticket's place fails (b) (control)"
     public let source = "Ma, Yuan, Zhang, Chen, Wang, Lin, \"Sanity checks for lottery tickets: does your winning ticket really win the jackpot?\", NeurIPS 2021"
-    public var controlChecks: [String] { [Self.control] }
+    public var controlChecks: [String] { [Self.control, Self.matchControl, Self.shrinkControl] }
+    /// Quick mode trains at lr 0.01 only, so (c) and its control are not measured there.
+    public var controlsNotInQuickMode: [String] { [Self.shrinkControl] }
 
     /// The learning rate the rule is stated at, and the larger one (c) compares with.
     static let ruleLR = 0.01, largerLR = 0.05
@@ -30,7 +35,7 @@ public struct LotterySanityClaim: Claim {
         let output = IMPProcedure.parameter("output-fraction")
         let recipe = TrainingRecipe.parameters.filter { $0.name != "lr" }
         return [
-            .int("seeds", quick: 5, standard: 5, full: 10, 2...100, "paired seeds (same θ₀, data order and pruning batch in every arm)"),
+            .int("seeds", quick: 5, standard: 8, full: 10, 2...100, "paired seeds (same θ₀, data order and pruning batch in every arm; 8: hold probability ≈ 0.999 from the calibration spread)"),
             Parameter("lr", .text, default: .byMode(quick: .text("0.01"), standard: .text("0.01,0.05"), full: .text("0.01,0.05,0.1")),
                       "learning rates, comma-separated (must contain 0.01; (c) needs 0.05)"),
             .text("net", "mlp:64,64", "network (mlp:W1,W2,… or cnn:C1,…)"),
@@ -61,6 +66,63 @@ public struct LotterySanityClaim: Claim {
     /// Rounds whose density lies in [lo, hi].
     static func rounds(_ p: LotteryPanel, from lo: Double, to hi: Double = 1) -> [Int] {
         p.rounds.filter { p.density(round: $0) >= lo - 1e-12 && p.density(round: $0) <= hi + 1e-12 }
+    }
+
+    /// Version 2's margins, in points (fixed on calibration master seeds 1000–1004, full mode; proofs/lottery-sanity.md).
+    static let matchMargin = 1.0, looseMatchMargin = 2.0, beatMargin = 2.0
+    static let matchControl = "re-init in the ticket's place fails (a) at 12–20% (control)"
+    static let shrinkControl = "the reversed order (lr 0.05 − lr 0.01) fails (c) (control)"
+
+    /// Per seed, the mean over `rounds` of the paired gap a − b (points).
+    /// Rounds where an arm was not trained (quick mode trains the other arms from a late round) are left out.
+    static func pooled(_ p: LotteryPanel, _ a: String, _ b: String, rounds: [Int]) -> [Double] {
+        let gaps = rounds.map { p.gap(a, b, round: $0).values }.filter { $0.allSatisfy(\.isFinite) }
+        guard let n = gaps.first?.count, n > 0 else { return [] }
+        return (0..<n).map { i in Descriptive.mean(gaps.map { $0[i] }) }
+    }
+
+    /// "rounds 12.4%, 10.2%: mean +4.66 [+4.10, +5.22] (10/10+)".
+    static func windowText(_ p: LotteryPanel, _ rounds: [Int], _ d: [Double]) -> String {
+        guard !rounds.isEmpty else { return "no round in the window" }
+        let ci = try? ConfidenceInterval(tOver: d)
+        return "rounds at " + rounds.map { pct(p.density(round: $0)) }.joined(separator: ", ") + ": per-seed mean gap "
+            + (ci.map { String(format: "%+.2f [%+.2f, %+.2f]", $0.estimate, $0.lower, $0.upper) } ?? "—") + " points (\(d.filter { $0 > 0 }.count)/\(d.count)+)"
+    }
+
+    /// Version 1's rule judged on this run: per-round means against lines, (b) with a sign count, (c) on the means.
+    public func previousRuleVerdicts(_ m: Measurement, _ run: ClaimRun) -> [PreviousRuleVerdict] {
+        guard let p = m.main else { return [] }
+        let c = m.criteria
+        var out = [Check]()
+        for (name, lo, hi, floor) in [("(a) ticket matches dense at density ≥ 20%", Self.strictFrom, 1.0, -c.matchTolerance),
+                                      ("(a) ticket within 1 point of dense down to 12.5%", Self.looseFrom, Self.strictFrom - 1e-9, -2 * c.matchTolerance)] {
+            let rs = Self.rounds(p, from: lo, to: hi)
+            let gaps = rs.map { p.gap("ticket", "dense", round: $0) }
+            let worst = zip(rs, gaps).min { !($0.1.mean >= $1.1.mean) }
+            out.append(Check(name, role: .primary, rule: "mean paired ticket − dense ≥ \(String(format: "%.1f", floor)) points at lr 0.01, each of the \(rs.count) rounds",
+                             satisfied: !rs.isEmpty && gaps.allSatisfy { $0.mean >= floor },
+                             detail: worst.map { "worst \(Self.gapText($0.1)) at \(Self.pct(p.density(round: $0.0)))" } ?? "no round in the window"))
+        }
+        let bRounds = Self.rounds(p, from: Self.bLow, to: Self.bHigh)
+        for r in bRounds {
+            let g = p.gap("ticket", "reinit", round: r)
+            let need = c.required(of: g.count)
+            out.append(Check("(b) ticket beats re-init at density \(Self.pct(p.density(round: r)))", role: .primary,
+                             rule: "mean ticket − re-init ≥ \(c.margin) points with ≥ \(need)/\(g.count) seeds positive, lr 0.01",
+                             satisfied: g.mean >= c.margin && g.positive >= need, detail: Self.gapText(g)))
+        }
+        if bRounds.isEmpty { out.append(Check("(b) ticket beats re-init", role: .primary, rule: "a round with density in 10–15.5%", satisfied: false, detail: "no such round")) }
+        let control = Self.ruleB(p, RandomPruningArm.name, criteria: c)
+        out.append(Check(Self.control, role: .control, rule: "(b) with random pruning in the ticket's place",
+                         satisfied: p.arms.contains(RandomPruningArm.name) && control.holds,
+                         detail: p.arms.contains(RandomPruningArm.name) ? control.detail : "random arm not run"))
+        if let other = m.panel(Self.largerLR), let r0 = Self.nearTen(p), let r1 = Self.nearTen(other) {
+            let g0 = p.gap("ticket", "reinit", round: r0), g1 = other.gap("ticket", "reinit", round: r1)
+            out.append(Check("(c) ticket − re-init shrinks from lr 0.01 to lr 0.05", role: .primary,
+                             rule: "mean ticket − re-init at the round nearest 10% density: lr 0.01 > lr 0.05",
+                             satisfied: g0.mean > g1.mean, detail: "\(String(format: "%+.2f", g0.mean)) against \(String(format: "%+.2f", g1.mean))"))
+        }
+        return [PreviousRuleVerdict(version: 1, rule: Self.ruleV1, checks: out)]
     }
 
     /// The round nearest 10% density.
@@ -119,46 +181,44 @@ public struct LotterySanityClaim: Claim {
         var checks = [Check]()
         let spreads = m.panels.flatMap(\.plateauSpreads)
         checks.append(Check("dense runs reached a plateau", role: .regime,
+                            Invariant.judge(worst: spreads.max() ?? .nan, limit: "span < \(c.plateauTolerance) points",
+                                            violations: m.panels.filter { !$0.densePlateaued(c) }.count, points: spreads.count),
                             rule: "validation accuracy over the last 25% of epochs spans < \(c.plateauTolerance) points, every seed and lr",
-                            satisfied: m.panels.allSatisfy { $0.densePlateaued(c) },
                             detail: "largest span \(String(format: "%.2f", spreads.max() ?? .nan)) points over \(spreads.count) dense runs"))
 
-        // (a) the ticket matches dense.
-        for (name, lo, hi, floor) in [("(a) ticket matches dense at density ≥ 20%", Self.strictFrom, 1.0, -c.matchTolerance),
-                                      ("(a) ticket within 1 point of dense down to 12.5%", Self.looseFrom, Self.strictFrom - 1e-9, -2 * c.matchTolerance)] {
-            let rs = Self.rounds(p, from: lo, to: hi)
-            let gaps = rs.map { p.gap("ticket", "dense", round: $0) }
-            let worst = zip(rs, gaps).min { !($0.1.mean >= $1.1.mean) }
-            checks.append(Check(name, role: .primary, rule: "mean paired ticket − dense ≥ \(String(format: "%.1f", floor)) points at lr 0.01, each of the \(rs.count) rounds",
-                                satisfied: !rs.isEmpty && gaps.allSatisfy { $0.mean >= floor },
-                                detail: worst.map { "worst \(Self.gapText($0.1)) at \(Self.pct(p.density(round: $0.0)))" } ?? "no round in the window"))
-        }
-        // (b) the ticket beats re-init, per round, and the control.
+        let pts: @Sendable (Double) -> String = { String(format: "%g points", $0) }
+        // Version 2 pools each seed's gaps over the rounds of a density window, so every check is one paired interval:
+        // per-round means against a line flipped with the master seed (version 1, kept as information).
+        let strict = Self.rounds(p, from: Self.strictFrom), loose = Self.rounds(p, from: Self.looseFrom, to: Self.strictFrom - 1e-9)
         let bRounds = Self.rounds(p, from: Self.bLow, to: Self.bHigh)
-        for r in bRounds {
-            let g = p.gap("ticket", "reinit", round: r)
-            let need = c.required(of: g.count)
-            checks.append(Check("(b) ticket beats re-init at density \(Self.pct(p.density(round: r)))", role: .primary,
-                                rule: "mean ticket − re-init ≥ \(c.margin) points with ≥ \(need)/\(g.count) seeds positive, lr 0.01",
-                                satisfied: g.mean >= c.margin && g.positive >= need, detail: Self.gapText(g)))
+        for (name, rs, margin) in [("(a) ticket matches dense at density ≥ 20%", strict, Self.matchMargin),
+                                   ("(a) ticket matches dense down to 12.5%", loose, Self.looseMatchMargin)] {
+            let d = Self.pooled(p, "ticket", "dense", rounds: rs)
+            checks.append(Check(name, role: .primary, NonInferiority(margin: margin, format: pts).judge(d),
+                                detail: Self.windowText(p, rs, d)))
         }
-        if bRounds.isEmpty {
-            checks.append(Check("(b) ticket beats re-init", role: .primary, rule: "a round with density in 10–15.5%", satisfied: false, detail: "no such round"))
-        }
-        let control = Self.ruleB(p, RandomPruningArm.name, criteria: c)
-        checks.append(Check(Self.control, role: .control, rule: "(b) with random pruning in the ticket's place: mean random − re-init ≥ \(c.margin) with ≥ \(c.required(of: m.seeds.count))/\(m.seeds.count) positive at every round with density 10–15.5%",
-                            satisfied: p.arms.contains(RandomPruningArm.name) && control.holds,
-                            detail: p.arms.contains(RandomPruningArm.name) ? control.detail : "random arm not run"))
-        // (c) the gap shrinks with the learning rate.
+        let b = Self.pooled(p, "ticket", "reinit", rounds: bRounds)
+        checks.append(Check("(b) ticket beats re-init at density 10–15.5%", role: .primary,
+                            Superiority(margin: 0, minimumMean: Self.beatMargin, format: pts).judge(b), detail: Self.windowText(p, bRounds, b)))
+        let random = Self.pooled(p, RandomPruningArm.name, "reinit", rounds: bRounds)
+        checks.append(Check(Self.control, role: .control, Superiority(margin: 0, minimumMean: Self.beatMargin, format: pts).judge(random),
+                            detail: p.arms.contains(RandomPruningArm.name) ? Self.windowText(p, bRounds, random) : "random arm not run"))
+        let reinit = Self.pooled(p, "reinit", "dense", rounds: loose)
+        checks.append(Check(Self.matchControl, role: .control, NonInferiority(margin: Self.looseMatchMargin, format: pts).judge(reinit),
+                            detail: Self.windowText(p, loose, reinit)))
+        // (c) the gap shrinks with the learning rate: per seed, the gap at 0.01 minus the gap at the larger rate.
         for (lr, other) in zip(m.lrs, m.panels) where lr > Self.ruleLR + 1e-12 {
             guard let r0 = Self.nearTen(p), let r1 = Self.nearTen(other) else { continue }
             let g0 = p.gap("ticket", "reinit", round: r0), g1 = other.gap("ticket", "reinit", round: r1)
+            let shrink = zip(g0.values, g1.values).map { $0 - $1 }
             let stated = abs(lr - Self.largerLR) < 1e-12
+            let detail = "\(String(format: "%+.2f", g0.mean)) at \(Self.pct(p.density(round: r0))) against \(String(format: "%+.2f", g1.mean)) at \(Self.pct(other.density(round: r1))); per seed " + String(format: "%+.2f ± %.2f", Descriptive.mean(shrink), shrink.count > 1 ? Descriptive.standardDeviation(shrink) : .nan) + " points"
             checks.append(Check(stated ? "(c) ticket − re-init shrinks from lr 0.01 to lr 0.05" : "ticket − re-init smaller at lr \(NumberFormat.compact(lr)) than at 0.01 (info)",
-                                role: stated ? .primary : .info,
-                                rule: "mean ticket − re-init at the round nearest 10% density: lr 0.01 > lr \(NumberFormat.compact(lr))",
-                                satisfied: g0.mean > g1.mean,
-                                detail: "\(String(format: "%+.2f", g0.mean)) at \(Self.pct(p.density(round: r0))) against \(String(format: "%+.2f", g1.mean)) at \(Self.pct(other.density(round: r1)))"))
+                                role: stated ? .primary : .info, Superiority(margin: 0, format: pts).judge(shrink), detail: detail))
+            if stated {
+                checks.append(Check(Self.shrinkControl, role: .control, Superiority(margin: 0, format: pts).judge(shrink.map { -$0 }),
+                                    detail: "lr 0.05 − lr 0.01: mean \(String(format: "%+.2f", -Descriptive.mean(shrink))) points"))
+            }
         }
         checks += boundaries(m)
         return checks

@@ -12,20 +12,24 @@ public struct RiglVsStaticClaim: Claim {
     public init() {}
 
     public let id = "rigl-vs-static"
-    public let statement = "dynamic sparse training beats a fixed random mask at 98% sparsity (RigL by ≥ 2 points, SET by ≥ 1.5, on every paired seed) and brings no benefit at 90% (all within 1 point)"
+    public let statement = "dynamic sparse training beats a fixed random mask at 98% sparsity (RigL by ≥ 2 points, SET by ≥ 1.5, each with a paired 95% interval above 0) and brings no benefit at 90% (every pairwise gap equivalent within ±1 point)"
     public let proofPath = "proofs/rigl-vs-static.md"
-    public let rule = "on the digits MLP 64-256-256-10 (ER distribution, α = 0.3, ΔT = 20, T_end = 75%, 40 epochs): at 98% sparsity the mean paired gap RigL − static ≥ 2 points and SET − static ≥ 1.5 points, each positive on every seed; at 90% the mean test accuracies of static, SET and RigL lie within 1 point of each other"
-    public let negativeControl = "static put in RigL's place must fail the 98% rule (its paired gap to static is 0)"
+    public let rule = "on the digits MLP 64-256-256-10 (ER distribution, α = 0.3, ΔT = 20, T_end = 75%, 40 epochs), 15 paired seeds: superiority at 98% sparsity: mean paired gap RigL − static ≥ 2 points with the 95% t-interval's lower end > 0, and SET − static ≥ 1.5 points with the lower end > 0; equivalence (TOST) at 90%: the 90% t-interval of every pairwise gap among static, SET and RigL lies inside ±1 point"
+    public let ruleVersion = 2
+    /// Version 1, judged on the same run's first seeds (as many as version 1 used in the mode) and kept as information.
+    static let ruleV1 = "at 98% sparsity the mean paired gap RigL − static ≥ 2 points and SET − static ≥ 1.5 points, each positive on every seed; at 90% the mean test accuracies of static, SET and RigL lie within 1 point of each other (5 paired seeds; quick 3, full 10)"
+    public let negativeControl = "static put in RigL's place must fail the 98% superiority rule (its paired gap to static is 0); RigL − static at 98% must fail the ±1-point equivalence rule"
     static let control = "static in RigL's place (control)"
+    static let equivalenceControl = "RigL − static at the extreme sparsity under the 90% equivalence rule (control)"
     public let source = "U. Evci, T. Gale, J. Menick, P. S. Castro, E. Elsen, \"Rigging the lottery: making all tickets winners\", ICML 2020; [Re] Rigging the Lottery, ML Reproducibility Challenge 2020"
-    public var controlChecks: [String] { [Self.control] }
+    public var controlChecks: [String] { [Self.control, Self.equivalenceControl] }
 
     /// The claim's settings, the schedule's (with the prototype's ΔT = 20) and the training recipe, each declared once where it belongs.
     public let parameters: [Parameter] = {
         let deltaT = ScheduleParameters.deltaT
         let epochs = TrainingRecipe.parameter("epochs")
         return [
-            .int("seeds", quick: 3, standard: 5, full: 10, 2...100, "paired seeds"),
+            .int("seeds", quick: 8, standard: 15, full: 15, 2...100, "paired seeds (15: hold probability ≈ 0.99 from the 30-seed spread, verdicts protocol)"),
             .real("sparsity-high", 0.98, .real(lower: 0, upper: 1, lowerOpen: false, upperOpen: true), "the extreme sparsity of the rule"),
             .real("sparsity-moderate", 0.9, .real(lower: 0, upper: 1, lowerOpen: false, upperOpen: true), "the moderate sparsity of the rule"),
             .choice("distribution", "er", DistributionCatalog.all.names, "layer distribution"),
@@ -135,19 +139,21 @@ public struct RiglVsStaticClaim: Claim {
     public func checks(_ m: Measurement, _ run: ClaimRun) -> [Check] {
         let hi = m.high, mo = m.moderate
         var checks = [Check]()
-        let rigl = Self.beats(m.gaps("rigl", "static", hi), margin: 0.02)
-        checks.append(Check("RigL beats static at \(hi)", role: .primary, rule: "mean paired gap ≥ 2 points and positive on every seed",
-                            satisfied: rigl.0, detail: rigl.1))
-        let set = Self.beats(m.gaps("set", "static", hi), margin: 0.015)
-        checks.append(Check("SET beats static at \(hi)", role: .primary, rule: "mean paired gap ≥ 1.5 points and positive on every seed",
-                            satisfied: set.0, detail: set.1))
-        let means = Self.methods.map { m.mean($0, mo) }
-        let spread = (means.max() ?? .nan) - (means.min() ?? .nan)
-        checks.append(Check("no benefit at \(mo)", role: .primary, rule: "mean test accuracies of static, SET and RigL within 1 point of each other",
-                            satisfied: spread <= 0.01,
-                            detail: zip(Self.methods, means).map { "\($0) \(Self.pct($1))%" }.joined(separator: ", ") + "; spread \(String(format: "%.2f", 100 * spread)) points"))
-        let control = Self.beats(m.gaps("static", "static", hi), margin: 0.02)
-        checks.append(Check(Self.control, role: .control, rule: "mean paired gap ≥ 2 points and positive on every seed", satisfied: control.0, detail: control.1))
+        let points: @Sendable (Double) -> String = { String(format: "%g points", 100 * $0) }
+        let rigl = m.gaps("rigl", "static", hi), set = m.gaps("set", "static", hi)
+        checks.append(Check("RigL beats static at \(hi)", role: .primary, Superiority(margin: 0, minimumMean: 0.02, format: points).judge(rigl),
+                            detail: Self.gapText(rigl)))
+        checks.append(Check("SET beats static at \(hi)", role: .primary, Superiority(margin: 0, minimumMean: 0.015, format: points).judge(set),
+                            detail: Self.gapText(set)))
+        for (a, b) in [("static", "set"), ("static", "rigl"), ("set", "rigl")] {
+            let g = m.gaps(a, b, mo)
+            checks.append(Check("\(a) ≡ \(b) at \(mo)", role: .primary, Equivalence(margin: 0.01, format: points).judge(g),
+                                detail: "\(a) − \(b): " + Self.gapText(g, level: 0.90)))
+        }
+        let same = m.gaps("static", "static", hi)
+        checks.append(Check(Self.control, role: .control, Superiority(margin: 0, minimumMean: 0.02, format: points).judge(same), detail: Self.gapText(same)))
+        checks.append(Check(Self.equivalenceControl, role: .control, Equivalence(margin: 0.01, format: points).judge(rigl),
+                            detail: "rigl − static at \(hi): " + Self.gapText(rigl, level: 0.90)))
         // Boundary: RigL − SET against twice the seed spread of the gap.
         for (boundary, dt) in [(false, m.deltaT)] + (m.boundaryDeltaT > 0 ? [(true, m.boundaryDeltaT)] : []) {
             for s in [mo, hi] {
@@ -167,6 +173,35 @@ public struct RiglVsStaticClaim: Claim {
                             satisfied: m.overhead.allSatisfy { o in o.measured.map { abs($0 - o.formula) <= 1e-9 * o.formula } ?? true },
                             detail: rows.joined(separator: "; ")))
         return checks
+    }
+
+    /// Version 1's checks on the first seeds of this run (3 quick, 5 standard, 10 full, as version 1 ran).
+    public func previousRuleVerdicts(_ m: Measurement, _ run: ClaimRun) -> [PreviousRuleVerdict] {
+        let n = min(m.seeds.count, run.mode == .quick ? 3 : (run.mode == .full ? 10 : 5))
+        let hi = m.high, mo = m.moderate
+        func first(_ g: [Double]) -> [Double] { Array(g.prefix(n)) }
+        let rigl = Self.beats(first(m.gaps("rigl", "static", hi)), margin: 0.02)
+        let set = Self.beats(first(m.gaps("set", "static", hi)), margin: 0.015)
+        let seeds = Array(m.seeds.prefix(n))
+        let means = Self.methods.map { Descriptive.mean(Array(SparseComparison.accuracies(m.runs, $0, sparsity: mo, seeds: seeds))) }
+        let spread = (means.max() ?? .nan) - (means.min() ?? .nan)
+        let control = Self.beats(first(m.gaps("static", "static", hi)), margin: 0.02)
+        return [PreviousRuleVerdict(version: 1, rule: Self.ruleV1, checks: [
+            Check("RigL beats static at \(hi)", role: .primary, rule: "mean paired gap ≥ 2 points and positive on every seed", satisfied: rigl.0, detail: rigl.1),
+            Check("SET beats static at \(hi)", role: .primary, rule: "mean paired gap ≥ 1.5 points and positive on every seed", satisfied: set.0, detail: set.1),
+            Check("no benefit at \(mo)", role: .primary, rule: "mean test accuracies of static, SET and RigL within 1 point of each other",
+                  satisfied: spread <= 0.01,
+                  detail: zip(Self.methods, means).map { "\($0) \(Self.pct($1))%" }.joined(separator: ", ") + "; spread \(String(format: "%.2f", 100 * spread)) points"),
+            Check(Self.control, role: .control, rule: "mean paired gap ≥ 2 points and positive on every seed", satisfied: control.0, detail: control.1),
+        ])]
+    }
+
+    /// "mean +3.10 [+1.95, +4.25] points (95%), sd 2.06, positive on 14/15 seeds".
+    static func gapText(_ g: [Double], level: Double = 0.95) -> String {
+        let ci = try? ConfidenceInterval(tOver: g, level: level)
+        let interval = ci.map { String(format: "[%+.2f, %+.2f]", 100 * $0.lower, 100 * $0.upper) } ?? "[—]"
+        let sd = g.count > 1 ? Descriptive.standardDeviation(g) : .nan
+        return "mean \(pts(Descriptive.mean(g))) \(interval) points (\(Int(level * 100))%), sd \(String(format: "%.2f", 100 * sd)), positive on \(g.filter { $0 > 0 }.count)/\(g.count) seeds"
     }
 
     public func results(_ m: Measurement, _ run: ClaimRun) -> ClaimResults {

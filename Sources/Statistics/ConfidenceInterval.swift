@@ -71,3 +71,13 @@ public struct ConfidenceInterval: Sendable, Codable, Equatable {
     /// "0.058 [0.043, 0.073]" with the given formatter.
     public func formatted(_ f: (Double) -> String) -> String { "\(f(estimate)) [\(f(lower)), \(f(upper))]" }
 }
+
+/// The Wilson score interval for a proportion: k successes in n trials, at `z` (1.96 for 95%).
+/// Unlike k/n ± z·SE it stays inside [0, 1] and is not empty at k = 0 or k = n (10/10 gives [0.72, 1]).
+public func wilsonInterval(successes k: Int, trials n: Int, z: Double = 1.959964) -> (lower: Double, upper: Double) {
+    guard n > 0 else { return (0, 1) }
+    let kk = Double(k), nn = Double(n), z2 = z * z
+    let centre = (kk + z2 / 2) / (nn + z2)
+    let half = z * (kk * (nn - kk) / nn + z2 / 4).squareRoot() / (nn + z2)
+    return (max(0, centre - half), min(1, centre + half))
+}

@@ -13,7 +13,8 @@ public struct Workbench: ParsableCommand {
         abstract: "Check the theory of neural-network pruning and bilevel optimisation by experiment.",
         discussion: """
         Exit status: 0 the claim holds (or the command succeeded), 1 a claim is violated or \
-        its negative control passed, 2 bad input (the error is one line on stderr).
+        its negative control passed, 2 bad input (the error is one line on stderr), 3 a claim's \
+        verdict is inconclusive (an interval straddles its line).
 
         Examples:
           workbench verify --list

@@ -11,8 +11,14 @@ import Testing
         #expect(record.verdict == .holds, "\(record.verdictReason)")
         #expect(record.seeds.count == 5)
         let b = record.checks.filter { $0.name.hasPrefix("(b)") }
-        #expect(b.map(\.name) == ["15.2%", "12.4%", "10.2%"].map { "(b) ticket beats re-init at density \($0)" })
-        #expect(record.checks.filter { $0.role == .control }.map(\.name) == ["random pruning in the ticket's place fails (b) (control)"])
+        #expect(b.map(\.name) == ["(b) ticket beats re-init at density 10–15.5%"])
+        #expect(b.first?.judgement?.form == .superiority)
+        #expect(record.checks.filter { $0.role == .control }.map(\.name)
+                == ["random pruning in the ticket's place fails (b) (control)", "re-init in the ticket's place fails (a) at 12–20% (control)"])
+        // Version 1's per-round rule (b) is kept, judged on this run, as information.
+        let v1 = try #require(record.previousRules?.first)
+        #expect(v1.version == 1)
+        #expect(v1.checks.filter { $0.name.hasPrefix("(b)") }.map(\.name) == ["15.2%", "12.4%", "10.2%"].map { "(b) ticket beats re-init at density \($0)" })
 
         // Paired gaps (points) from the per-seed accuracies, at the three rounds of rule (b).
         func values(_ arm: String, round: Int) throws -> [Double] {
@@ -32,6 +38,9 @@ import Testing
         }
         let last = try gap("ticket", "reinit", round: 11)
         #expect(mean(last) >= 2 + 2 * sd(last))
+        // Version 2's (b) pools each seed's three gaps: its statistic is the mean of the per-seed window means.
+        let pooled = (0..<5).map { i in (try? (9...11).map { try gap("ticket", "reinit", round: $0)[i] }.reduce(0, +) / 3) ?? .nan }
+        #expect(abs((b.first?.judgement?.estimate ?? 0) - mean(pooled)) < 1e-9)
         // The control: random pruning falls below re-init at 10.2% (−4.01 ± 1.57), ≥ 2 sd under zero, so it fails (b) there.
         let control = try gap("random", "reinit", round: 11)
         #expect(mean(control) < 0 && -mean(control) >= 2 * sd(control), "\(mean(control)) ± \(sd(control))")

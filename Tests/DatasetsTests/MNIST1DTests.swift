@@ -1,3 +1,4 @@
+import Components
 import Datasets
 import Foundation
 import LinearAlgebra

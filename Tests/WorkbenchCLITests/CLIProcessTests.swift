@@ -42,9 +42,9 @@ import Testing
         #expect(a.stdout == b.stdout)
         let data = try Data(contentsOf: dir.appendingPathComponent("results/lapack-sanity.json"))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(json["schema"] as? String == "workbench.claim/2")
+        #expect(json["schema"] as? String == "workbench.claim/3")
         #expect(json["verdict"] as? String == "holds")
-        #expect((json["checks"] as? [Any])?.count == 3)
+        #expect((json["checks"] as? [Any])?.count == 4)
         // No temporary file is left behind by the atomic write.
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("results").path)
         #expect(left == ["lapack-sanity.json"])

@@ -1,0 +1,73 @@
+import ClaimKit
+import Claims
+import Foundation
+import Testing
+
+/// Pre-registered rules: each claim's (version, sha256 of the canonical rule text) is pinned here. A changed rule
+/// text (statement, rule, control, a parameter's domain or default, the protocol) without a new version fails;
+/// a new version fails until its hash is pinned, so every amendment is a visible, deliberate edit of this table.
+@Suite struct RuleIdentityTests {
+    static let pinned: [String: (version: Int, sha256: String)] = [
+        "lapack-sanity": (1, "c11f81d2ac60ca1ea94600314b435d10a4524678a0d88c62c236512a6d3ca4fd"),
+        "greedy-decay": (1, "e6cc092354a0d304e32c72f09c591ac3901867514f0267133278fce1ae77bf19"),
+        "greedy-rate-1/n": (1, "985bf60024b19f0dc19809122ac6acfbd7e4e5fa80be353dc9b5472a7879f132"),
+        "grasp-gradient-flow": (1, "597362005e78fa585d35d63e8053d151a947fa99b4a73b32ad6e43e05fa6fa01"),
+        "bilevel-complexity": (1, "d5dff2dfa8554a862956f4f2b144c7564120b2b45e302a408564390b4a211fbe"),
+        "lottery-sanity": (2, "31125da29e3486fbad8fba43072ae8615347964c714652ed9059540c2757ca44"),
+        "rigl-vs-static": (2, "7ab6f62080cee0bb63124bee79e11520ec5811a11401e6afa523b1ad00c030af"),
+        "erk-vs-uniform": (1, "293f6cfeec316df6f73b22e1c5f9b91be4b0edf3f3f8f4522d34ea8b6b707234"),
+    ]
+
+    @Test(arguments: ClaimRegistry.all.names) func everyRuleIsPinnedAtItsVersion(id: String) throws {
+        let claim = try ClaimRegistry.all.named(id)
+        let identity = claim.ruleIdentity
+        let pin = try #require(Self.pinned[id], "\(id) has no pinned rule: add (\(identity.version), \"\(identity.sha256)\")")
+        #expect(identity.version >= pin.version, "\(id): the version went down")
+        if identity.version == pin.version {
+            #expect(identity.sha256 == pin.sha256,
+                    "\(id) v\(identity.version): the rule's text changed without a new version (pinned \(pin.sha256), now \(identity.sha256)); a changed rule is a new version, chosen on calibration seeds")
+        } else {
+            Issue.record("\(id): rule v\(identity.version) is new: pin (\(identity.version), \"\(identity.sha256)\") after choosing it on calibration seeds")
+        }
+    }
+
+    @Test func theHashCoversTheRuleTextAndTheSeedCounts() throws {
+        let claim = try ClaimRegistry.all.named("rigl-vs-static")
+        let text = claim.canonicalRuleText
+        #expect(text.contains("version: 2"))
+        #expect(text.contains(claim.rule))
+        #expect(text.contains("seeds [integer in 2...100] quick=8 standard=15 full=15"))
+        #expect(text.contains(VerdictProtocol.text))
+        #expect(claim.ruleIdentity.sha256.count == 64)
+    }
+
+    @Test(arguments: ClaimRegistry.all.names) func recordsCarryTheRuleIdentity(id: String) throws {
+        let claim = try ClaimRegistry.all.named(id)
+        let record = try QuickRuns.seed1(id).record
+        #expect(record.ruleIdentity == claim.ruleIdentity)
+        // An amended claim keeps its earlier version's verdict on the same run, as information.
+        if claim.ruleVersion > 1 {
+            let previous = try #require(record.previousRules, "\(id) v\(claim.ruleVersion) records no earlier verdict")
+            #expect(previous.map(\.version) == Array(1..<claim.ruleVersion))
+            for p in previous { #expect(p.verdict == Verdict.judge(p.checks).verdict) }
+        } else {
+            #expect(record.previousRules == nil)
+        }
+    }
+
+    @Test(arguments: ClaimRegistry.all.names) func everyPrimaryAndControlCheckIsStatedInAForm(id: String) throws {
+        let claim = try ClaimRegistry.all.named(id)
+        let record = try QuickRuns.seed1(id).record
+        for c in record.checks where c.role == .primary || c.role == .control || c.role == .regime {
+            let j = try #require(c.judgement, "\(id): '\(c.name)' has no verdict form")
+            // The rule in words names the form of every primary check.
+            if c.role == .primary { #expect(claim.rule.contains(j.form.rawValue), "\(id): the rule does not name the form \(j.form.rawValue) of '\(c.name)'") }
+            #expect(c.satisfied == (j.outcome == .passed))
+            // A count is primary only with its hold probability argued in the claim's document (verdicts protocol).
+            if j.form == .count && c.role == .primary {
+                let doc = try ClaimDocumentationTests.text(claim.proofPath)
+                #expect(doc.contains("hold probability"), "\(id): a primary count check without its hold probability in \(claim.proofPath)")
+            }
+        }
+    }
+}
