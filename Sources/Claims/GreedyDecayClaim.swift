@@ -13,7 +13,7 @@ public struct GreedyDecayClaim: Claim {
     public let id = "greedy-decay"
     public let statement = "greedy forward selection with line search: the in-sample discrepancy L_n of a pruned two-layer network decays like e^{-cn}"
     public let proofPath = "proofs/greedy-decay.md"
-    public let source = "M. Ye, C. Gong, L. Nie, D. Zhou, A. Klivans, Q. Liu, \"Good subnetworks provably exist: pruning via greedy forward selection\", ICML 2020"
+    public let source = "M. Ye, L. Wu, Q. Liu, \"Greedy optimization provably wins the lottery: logarithmic number of winning tickets is enough\", NeurIPS 2020 (arXiv 2010.15969); companion: M. Ye, C. Gong, L. Nie, D. Zhou, A. Klivans, Q. Liu, \"Good subnetworks provably exist: pruning via greedy forward selection\", ICML 2020 (arXiv 2003.01794)"
     public let rule = "invariant: line search never breaks L_{n+1} ≤ (1 − w_n²/D_n²)L_n (1e-12 relative, L > 1e-30) nor the LP envelope; invariant: greedy-uniform ≤ V/n; rate (a point statistic of the pooled fit): on the seed-pooled curve over n ∈ [10, n_end] line search has semilog R² > log-log R² and ≥ 0.97; regime: the pooled curve falls ≥ 5.5 decades over a window ≥ 1 decade of n"
     public let negativeControl = "greedy-uniform (weights 1/n) must fail the same pooled test, and a worst-neuron selector must break V/n"
     public let controlChecks = [Self.uniformControl, Self.worstControl]

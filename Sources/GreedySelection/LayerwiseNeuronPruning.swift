@@ -93,7 +93,7 @@ public struct ReLUNetwork: Sendable, Equatable {
     }
 }
 
-/// Greedy forward selection of a trained MLP's neurons, one hidden layer at a time from the input side (Ye, Gong, Nie, Zhu, Liu, Liu, ICML 2020).
+/// Greedy forward selection of a trained MLP's neurons, one hidden layer at a time from the input side (Ye, Gong, Nie, Zhou, Klivans, Liu, ICML 2020).
 ///
 /// For hidden layer ℓ of width N, the atoms are the neurons' contributions to the next layer's
 /// pre-activations on a batch, φ_i = N·W_{ℓ+1}[:, i]·h_i(x) flattened over (unit, sample), with h
