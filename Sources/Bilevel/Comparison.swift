@@ -29,6 +29,8 @@ public struct Comparison: Sendable, Encodable {
     public var parameters: [String: ParameterValues]
     /// One trajectory per solver, in the order asked.
     public var runs: [Trajectory]
+    /// Φ* from the exact reference run from the problem's start (nil where it is not affordable: lower dimension above 1000).
+    public var optimum: ReferenceOptimum?
     /// Solvers left out because they cannot run on this problem (only when `skipUnsupported`).
     public var skipped: [String] = []
     /// Why each skipped solver cannot run here, by name.
@@ -77,11 +79,16 @@ public struct Comparison: Sendable, Encodable {
             runs.append(BilevelRunner.run(s, on: problem, budget: calls, stream: master.split("run").split(name),
                                           exactFinal: problem.yDimension <= 2000))
         }
+        progress.update("bilevel: exact reference Φ* on \(problem.name)")
+        let optimum = ReferenceOptimum.compute(problem)
+        if let o = optimum {
+            for i in runs.indices { runs[i].gapToOptimum = runs[i].finalValue.map { $0 - o.value } }
+        }
         progress.finish()
         var instance = [String: String]()
         for (k, v) in problem.summary { instance[k] = v }
         return Comparison(problem: problem.name, problemParameters: built.parameters, data: built.data?.split.provenance ?? [],
                           dataPolicy: built.data?.split.policy, seed: seed, budget: calls, targetEpsilon: targetEpsilon,
-                          metric: problem.metric, instance: instance, parameters: params, runs: runs, skipped: skipped, skippedReasons: reasons)
+                          metric: problem.metric, instance: instance, parameters: params, runs: runs, optimum: optimum, skipped: skipped, skippedReasons: reasons)
     }
 }

@@ -102,6 +102,16 @@ public final class Recorder {
         return !done
     }
 
+    /// Records the end of a run that stopped on its own before the budget (a converged reference): one more iteration
+    /// at the final point when calls were spent since the last record, so the trajectory ends at the total.
+    public func finish(_ x: [Double], _ y: [Double]) {
+        let n = Double(oracles.counts.total)
+        guard !diverged, let last = calls.last, n > last else { return }
+        iterations += 1
+        calls.append(n)
+        values.append(metric(x, y))
+    }
+
     /// A divergence when x or y has a non-finite entry (x first: the y level follows it), else nil.
     func nonFinite(_ x: [Double], _ y: [Double], calls: Double) -> Divergence? {
         // The norm of a vector with a non-finite entry is nan (any nan) or inf.
@@ -141,6 +151,8 @@ public struct Trajectory: Sendable, Codable {
     public var finalValue: Double?
     /// f(x_final, y_final) (validation loss on the real problems).
     public var finalUpperLoss: Double
+    /// Φ(x_final) − Φ*, with Φ* from the exact reference (`ReferenceOptimum`); nil where the reference is not affordable.
+    public var gapToOptimum: Double?
     /// The final upper iterate.
     public var finalX: [Double]
     /// Wall time in seconds: printed beside the counts, never instead of them, and left out of the record
@@ -149,7 +161,7 @@ public struct Trajectory: Sendable, Codable {
 
     // Every field but `seconds`, which therefore decodes as 0.
     enum CodingKeys: String, CodingKey {
-        case algorithm, problem, metric, calls, values, iterations, counts, divergence, finalGradNormSq, finalValue, finalUpperLoss, finalX
+        case algorithm, problem, metric, calls, values, iterations, counts, divergence, finalGradNormSq, finalValue, finalUpperLoss, gapToOptimum, finalX
     }
 }
 
@@ -175,6 +187,6 @@ public enum BilevelRunner {
         return Trajectory(algorithm: name, problem: problem.name, metric: problem.metric,
                           calls: recorder.calls, values: recorder.values, iterations: recorder.iterations,
                           counts: oracles.counts, divergence: recorder.divergence, finalGradNormSq: gradSq, finalValue: value,
-                          finalUpperLoss: problem.upperObjective(x, y), finalX: x, seconds: Date().timeIntervalSince(started))
+                          finalUpperLoss: problem.upperObjective(x, y), gapToOptimum: nil, finalX: x, seconds: Date().timeIntervalSince(started))
     }
 }

@@ -73,6 +73,8 @@ public protocol BilevelSolver: Sendable {
     static var needsLowerCrossGradient: Bool { get }
     /// Whether x only ever moves to a point with a lower (counted) upper value — a search that cannot diverge in x.
     static var acceptsOnlyImprovements: Bool { get }
+    /// Whether the solver stops on its own once converged (a deterministic reference), possibly before the budget.
+    static var stopsAtConvergence: Bool { get }
     /// The largest lower dimension the solver handles (dense d×d estimates), nil when unbounded.
     static var maxLowerDimension: Int? { get }
     /// Values that realise the theory's prescription for a target ε (batch sizes, loop lengths, Q); every key is a declared parameter.
@@ -90,6 +92,7 @@ extension BilevelSolver {
     public static var needsLowerCrossGradient: Bool { false }
     public static var maxLowerDimension: Int? { nil }
     public static var acceptsOnlyImprovements: Bool { false }
+    public static var stopsAtConvergence: Bool { false }
 
     /// Why the solver cannot run on `problem`, or nil when it can (what `--algo all` prints for a skipped solver).
     public static func unsupportedReason(_ problem: any BilevelProblem) -> String? {
@@ -208,7 +211,7 @@ public enum SolverCatalog {
     public static let all = Catalogue<any BilevelSolver.Type>(kind: "solver", [
         StocBiO.self, BSA.self, TTSA.self, MRBO.self, VRBO.self, SOBA.self, SABA.self, AIDCG.self,
         SUSTAIN.self, MSTSA.self, STABLE.self, AmIGO.self, FSLA.self, SRBA.self, F2SA.self, BOME.self, PZOBO.self,
-        ITD.self, AIDFP.self, HOAG.self, GDImplicit.self, RandomSearch.self,
+        ITD.self, AIDFP.self, HOAG.self, GDImplicit.self, RandomSearch.self, ExactSolver.self,
     ]) { $0.name }
 
     /// The solver called `name`, configured on `problem` (see `BilevelSolver.resolve`).
