@@ -14,6 +14,8 @@ public enum ClaimRegistry {
         RiglVsStaticClaim(),
         ErkVsUniformClaim(),
         Grasp80Claim(),
+        GraspExtremeClaim(),
+        GradientFlowAccuracyClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.
