@@ -23,6 +23,8 @@ public struct GradientFlowAccuracyClaim: Claim {
     static let primaryText = "passes when it lies above 0 (the premise reproduces); the losses after epochs 1 and 5 are reported the same way as info"
     public let negativeControl = "G/G₀ shuffled among the criteria (a seeded permutation per seed and density) in G/G₀'s place must fail the same rule"
     static let control = "G/G₀ shuffled among the criteria (control)"
+    /// The criteria meant to be good: the info check without reverse-GraSP and random.
+    static let sensible = ["grasp", "snip", "magnitude", "synflow"]
     public var controlChecks: [String] { [Self.control] }
 
     public let parameters: [Parameter] = {
@@ -113,6 +115,11 @@ public struct GradientFlowAccuracyClaim: Claim {
         let shuffled = m.rho(.testAccuracy, shuffledFlow: true)
         checks.append(Check(Self.control, role: .control, judge(shuffled, "shuffled"),
                             detail: "mean within-density ρ(shuffled G/G₀, test accuracy) \(Self.ci(m.bootstrap(shuffled, "shuffled")))"))
+        // Without the two criteria built to be bad (reverse-GraSP, random), does more flow still mean more accuracy?
+        let sensible = FlowTrainability.withinDensityRho(m.cells.filter { Self.sensible.contains($0.method) }, outcome: .testAccuracy,
+                                                         seeds: m.seeds.count, densities: m.densities)
+        checks.append(Check("G/G₀ predicts test accuracy among \(Self.sensible.joined(separator: ", ")) (info)", role: .info, judge(sensible, "sensible"),
+                            detail: "mean within-density Spearman ρ over these four criteria \(Self.ci(m.bootstrap(sensible, "sensible")))"))
         let pooled = FlowTrainability.pooledRho(m.cells, outcome: .testAccuracy, seeds: m.seeds.count)
         checks.append(Check("G/G₀ and test accuracy, densities pooled (info: density drives both)", role: .info, judge(pooled, "pooled"),
                             detail: "Spearman over all \(GraspGradientFlowClaim.compared.count * m.densities.count) cells \(Self.ci(m.bootstrap(pooled, "pooled")))"))

@@ -17,6 +17,7 @@ import Testing
         "rigl-vs-static": (2, "7ab6f62080cee0bb63124bee79e11520ec5811a11401e6afa523b1ad00c030af"),
         "erk-vs-uniform": (1, "293f6cfeec316df6f73b22e1c5f9b91be4b0edf3f3f8f4522d34ea8b6b707234"),
         "grasp-80": (1, "a7c908ccceb5053675cbd831c1fb6a6113a2f8d158fa8719bb865dcf59fded66"),
+        "grasp-extreme": (1, "fc35015a04a92d2acdf11185122ef83adb3bcb307e03560bb87b6e2ee3d68467"),
     ]
 
     @Test(arguments: ClaimRegistry.all.names) func everyRuleIsPinnedAtItsVersion(id: String) throws {
