@@ -105,8 +105,9 @@ public struct GradientFlowAccuracyClaim: Claim {
         }
         var checks = [Check]()
         let acc = m.rho(.testAccuracy)
-        checks.append(Check("G/G₀ predicts test accuracy within a density", role: .primary, judge(acc, "accuracy"),
-                            detail: "mean within-density Spearman ρ(G/G₀, test accuracy) \(Self.ci(m.bootstrap(acc, "accuracy"))) over \(acc.count) seeds (bootstrap)"))
+        let accName = FlowTrainability.Outcome.testAccuracy.rawValue
+        checks.append(Check("G/G₀ predicts test accuracy within a density", role: .primary, judge(acc, accName),
+                            detail: "mean within-density Spearman ρ(G/G₀, test accuracy) \(Self.ci(m.bootstrap(acc, accName))) over \(acc.count) seeds (bootstrap)"))
         for o in [FlowTrainability.Outcome.lossAfter1, .lossAfter5] {
             let x = m.rho(o)
             checks.append(Check("G/G₀ predicts −(\(o.rawValue)) within a density (info)", role: .info, judge(x, o.rawValue),
