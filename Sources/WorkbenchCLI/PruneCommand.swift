@@ -148,7 +148,7 @@ struct PruneCommand: ParsableCommand {
         let scoreNames = names.filter { $0 != PruneRecord.denseName }
         let (methods, scoreValues) = scoreNames.isEmpty ? ([], ParameterValues())
             : try PruningCatalog.scores(scoreNames.joined(separator: ","), overrides: overrides)
-        if scoreNames.isEmpty, let key = try Settings.parse(settings, flag: "--set").keys.sorted().first {
+        if scoreNames.isEmpty, let key = overrides.keys.sorted().first {
             throw InputError("--set \(key): the dense arm takes no pruning-score parameters")
         }
         if model.model != nil, net != nil { throw InputError("--model gives the network: it replaces --net") }
@@ -169,7 +169,6 @@ struct PruneCommand: ParsableCommand {
     }
 
     func seedCount(methods: Int, sparsities: Int) -> Int { seeds ?? (methods == 1 && sparsities == 1 ? 1 : 3) }
-
 
     func validate() throws {
         do {
