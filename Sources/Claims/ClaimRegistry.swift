@@ -13,6 +13,9 @@ public enum ClaimRegistry {
         LotterySanityClaim(),
         RiglVsStaticClaim(),
         ErkVsUniformClaim(),
+        Grasp80Claim(),
+        GraspExtremeClaim(),
+        GradientFlowAccuracyClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.

@@ -55,7 +55,7 @@ struct PruneCommand: ParsableCommand {
         return ArgumentHelp("\(p.help) (\(p.domain.summary); default \(p.defaultSummary)).", valueName: name == "schedule" ? "schedule" : "value")
     }
 
-    @Option(help: "Pruning method(s), comma-separated, or all: \(PruningCatalog.all.names.joined(separator: ", ")).")
+    @Option(help: "Pruning method(s), comma-separated, or all: \(PruningCatalog.all.names.joined(separator: ", ")); dense adds the unpruned network trained with the same recipe, and every other method's drop from it.")
     var method = "grasp"
 
     @Option(help: "Sparsity (fraction removed) in [0, 1), or a comma-separated list.")
@@ -117,11 +117,16 @@ struct PruneCommand: ParsableCommand {
     struct Plan {
         var sparsities: [Double]
         var methods: [any PruningScore]
+        /// Whether the dense arm runs (once per seed, whatever the sparsities).
+        var dense: Bool
         var architecture: Architecture
         var recipe: TrainingRecipe
         var perClass: Int
         /// The recipe's values and the selected scores' values, as resolved.
         var parameters: ParameterValues
+
+        /// Arms run per seed and sparsity: the scores, plus the dense arm.
+        var armCount: Int { methods.count + (dense ? 1 : 0) }
     }
 
     /// The recipe flags the user gave, by declared parameter name.
@@ -137,7 +142,15 @@ struct PruneCommand: ParsableCommand {
     func plan() throws -> Plan {
         let sparsities = try Self.parseSparsities(sparsity)
         let overrides = try Settings.parse(settings, flag: "--set")
-        let (methods, scoreValues) = try PruningCatalog.scores(method, overrides: overrides)
+        // "dense" is an arm, not a score: the unpruned network on the same seeds and recipe.
+        let names = method.lowercased().split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let dense = names.contains(PruneRecord.denseName)
+        let scoreNames = names.filter { $0 != PruneRecord.denseName }
+        let (methods, scoreValues) = scoreNames.isEmpty ? ([], ParameterValues())
+            : try PruningCatalog.scores(scoreNames.joined(separator: ","), overrides: overrides)
+        if scoreNames.isEmpty, let key = overrides.keys.sorted().first {
+            throw InputError("--set \(key): the dense arm takes no pruning-score parameters")
+        }
         if model.model != nil, net != nil { throw InputError("--model gives the network: it replaces --net") }
         let arch = try Architecture.parse(net ?? "mlp:300,100")
         // Flag names are the declared parameter names, so "--" + the parameter's message names the flag.
@@ -147,11 +160,11 @@ struct PruneCommand: ParsableCommand {
             recipe = try TrainingRecipe(parameters: recipeValues)
         } catch { throw InputError("--\(error)") }
         var all = recipeValues.values.merging(scoreValues.values) { a, _ in a }
-        all["method"] = .text(methods.map(\.name).joined(separator: ","))
+        all["method"] = .text(((dense ? [PruneRecord.denseName] : []) + methods.map(\.name)).joined(separator: ","))
         all["sparsity"] = .text(sparsity)
         all["net"] = .text(arch.description)
-        all["seeds"] = .int(seedCount(methods: methods.count, sparsities: sparsities.count))
-        return Plan(sparsities: sparsities, methods: methods, architecture: arch, recipe: recipe,
+        all["seeds"] = .int(seedCount(methods: methods.count + (dense ? 1 : 0), sparsities: sparsities.count))
+        return Plan(sparsities: sparsities, methods: methods, dense: dense, architecture: arch, recipe: recipe,
                     perClass: recipeValues.int("per-class"), parameters: ParameterValues(all))
     }
 
@@ -161,7 +174,7 @@ struct PruneCommand: ParsableCommand {
         do {
             let p = try plan()
             if let s = spyLayer {
-                guard p.methods.count == 1, p.sparsities.count == 1, !common.json, !common.csv else {
+                guard p.armCount == 1, p.sparsities.count == 1, !common.json, !common.csv else {
                     throw InputError("--spy-layer applies to the text report of one method at one sparsity")
                 }
                 guard (1...p.architecture.depth).contains(s) else {
@@ -172,7 +185,7 @@ struct PruneCommand: ParsableCommand {
         if let s = seeds, !(1...100).contains(s) { throw ValidationError("--seeds must be in 1...100, got \(s)") }
         if model.saves {
             let p = try plan()
-            guard p.methods.count == 1, p.sparsities.count == 1, seedCount(methods: 1, sparsities: 1) == 1 else {
+            guard p.armCount == 1, p.sparsities.count == 1, seedCount(methods: 1, sparsities: 1) == 1 else {
                 throw ValidationError("--save and --save-masks write one network: give one method, one sparsity and one seed")
             }
         }
@@ -213,16 +226,30 @@ struct PruneCommand: ParsableCommand {
         }
         let experiment = PairedPruningExperiment(architecture: plan.architecture, data: prepared, recipe: plan.recipe, pruningPerClass: plan.perClass,
                                                  model: loaded?.network)
-        let single = plan.methods.count == 1 && plan.sparsities.count == 1
+        let single = plan.armCount == 1 && plan.sparsities.count == 1
         let master = RandomStream(seed: common.seed)
-        let runSeeds = (0..<seedCount(methods: plan.methods.count, sparsities: plan.sparsities.count)).map { master.split($0).seed }
+        let runSeeds = (0..<seedCount(methods: plan.armCount, sparsities: plan.sparsities.count)).map { master.split($0).seed }
         let progress = common.progress
 
         var runs = [PruneRunRecord]()
         // Wall time per run, for the text beside the FLOPs; never in the record, which is byte-identical run to run.
         var seconds = [Double]()
         var lastNetwork: MaskedNetwork?
-        let total = plan.sparsities.count * plan.methods.count * runSeeds.count
+        let total = (plan.sparsities.count * plan.methods.count + (plan.dense ? 1 : 0)) * runSeeds.count
+        // The dense arm once per seed: its network does not depend on the sparsity (recorded at sparsity 0).
+        if plan.dense {
+            for (k, seed) in runSeeds.enumerated() {
+                let label = "prune: dense, seed \(k + 1)/\(runSeeds.count) (\(runs.count + 1)/\(total))"
+                progress.update(label)
+                let started = Date()
+                let r = try experiment.run(method: nil, density: 1, seed: seed, component: "dense, seed \(k + 1)") { e, n in
+                    progress.update("\(label), epoch \(e)/\(n)")
+                }
+                seconds.append(Date().timeIntervalSince(started))
+                runs.append(PruneRunRecord(r, sparsity: 0, seed: seed))
+                lastNetwork = r.network
+            }
+        }
         for s in plan.sparsities {
             for m in plan.methods {
                 for (k, seed) in runSeeds.enumerated() {
@@ -244,12 +271,13 @@ struct PruneCommand: ParsableCommand {
             try model.saveFiles(net, seed: common.seed, extra: ["run-seed": String(r.seed), "method": r.method, "sparsity": String(r.sparsity)],
                                 diverged: r.divergence != nil)
         }
-        let record = PruneRecord(parameters: plan.parameters, methods: plan.methods.map(\.name), sparsities: plan.sparsities,
+        let armNames = (plan.dense ? [PruneRecord.denseName] : []) + plan.methods.map(\.name)
+        let record = PruneRecord(parameters: plan.parameters, methods: armNames, sparsities: plan.sparsities,
                                  net: plan.architecture.description, layers: lastNetwork.map { $0.layers.map(\.description) } ?? [],
                                  seeds: runSeeds, data: prepared.provenance, dataPolicy: prepared.policy,
                                  samples: [prepared.train.count, prepared.validation.count, prepared.test.count],
                                  evaluatedOn: prepared.testIsValidation ? "validation" : "test",
-                                 runs: runs, summary: PruneRecord.summarise(runs, methods: plan.methods.map(\.name), sparsities: plan.sparsities),
+                                 runs: runs, summary: PruneRecord.summarise(runs, methods: armNames, sparsities: plan.sparsities),
                                  divergences: divergences, model: loaded?.provenance, versions: CommonOptions.versions)
         try common.emit(record, command: "prune", divergences: divergences) {
             var text = loaded.map { $0.line + "\n" } ?? ""
@@ -310,11 +338,18 @@ struct PruneCommand: ParsableCommand {
                             xLabel: "density (kept fraction)", yLabel: "test accuracy %", xScale: sparsities.count > 1 ? .log10 : .linear)
         for m in methods {
             let rows = record.summary.filter { $0.method == m }
+            if m == PruneRecord.denseName, let d = rows.first {
+                // The dense arm as a reference level across the pruned densities.
+                plot.add(Series(name: m, x: sparsities.map { 1 - $0 }, y: sparsities.map { _ in 100 * d.meanTestAccuracy },
+                                kind: sparsities.count > 1 ? .line : .scatter, dashed: true))
+                continue
+            }
             plot.add(Series(name: m, x: rows.map { 1 - $0.sparsity }, y: rows.map { 100 * $0.meanTestAccuracy }, kind: sparsities.count > 1 ? .line : .scatter))
         }
         var out = plot.render(common.plotStyle) + "\n"
-        let hasRandom = methods.contains("random")
+        let hasRandom = methods.contains("random"), hasDense = methods.contains(PruneRecord.denseName)
         var headers = ["sparsity", "method", "test acc % (mean ± sd)", "min", "FLOPs ×dense", "wall s/run", "collapsed", "disconnected"]
+        if hasDense { headers.append("drop from dense, points [95% CI, paired]") }
         if hasRandom { headers.append("paired gap vs random (min … max, points)") }
         var rows = [[String]]()
         for s in record.summary {
@@ -324,13 +359,14 @@ struct PruneCommand: ParsableCommand {
             row.append(String(format: "%.4f", Descriptive.mean(mine.map { record.runs[$0].inferenceFLOPsFraction })))
             row.append(String(format: "%.2f", Descriptive.mean(mine.map { seconds[$0] })))
             row += ["\(s.runsWithCollapse)/\(record.seeds.count)", "\(s.runsWithDisconnectedClass)/\(record.seeds.count)"]
+            if hasDense { row.append(s.method == PruneRecord.denseName ? "—" : s.dropFromDense?.pointsText ?? "— (needs 2 seeds)") }
             if hasRandom {
                 let gaps = record.seeds.compactMap { seed -> Double? in
                     guard let a = record.runs.first(where: { $0.method == s.method && $0.sparsity == s.sparsity && $0.seed == seed }),
                           let b = record.runs.first(where: { $0.method == "random" && $0.sparsity == s.sparsity && $0.seed == seed }) else { return nil }
                     return 100 * (a.testAccuracy - b.testAccuracy)
                 }
-                row.append(s.method == "random" ? "—" : String(format: "%+.1f … %+.1f", gaps.min() ?? .nan, gaps.max() ?? .nan))
+                row.append(s.method == "random" || s.method == PruneRecord.denseName ? "—" : String(format: "%+.1f … %+.1f", gaps.min() ?? .nan, gaps.max() ?? .nan))
             }
             rows.append(row)
         }

@@ -62,10 +62,15 @@ struct PruneSummary: Codable {
     var minTestAccuracy: Double
     var runsWithCollapse: Int
     var runsWithDisconnectedClass: Int
+    /// Dense − this arm's test accuracy, paired by seed, with its 95% t-interval; absent without a dense arm (and for it).
+    var dropFromDense: DropFromDense?
 }
 
 /// The record of one `workbench prune` run (schema "workbench.prune/2", documented in the README).
 struct PruneRecord: CommandRecord {
+    /// The `--method` name of the unpruned arm.
+    static let denseName = "dense"
+
     var schema = "workbench.prune/2"
     /// Every setting in force: method, sparsity, net, seeds (count), the training recipe and the selected scores' parameters.
     var parameters: ParameterValues
@@ -91,18 +96,26 @@ struct PruneRecord: CommandRecord {
     var model: ModelProvenance?
     var versions: [String: String]
 
-    /// Mean, sd and minimum test accuracy and connectivity counts per (method, sparsity), in the order given.
+    /// Mean, sd and minimum test accuracy and connectivity counts per (method, sparsity), in the order given; the dense
+    /// arm first (once, at sparsity 0), and every other row's drop from it paired by seed.
     static func summarise(_ runs: [PruneRunRecord], methods: [String], sparsities: [Double]) -> [PruneSummary] {
+        let denseRuns = runs.filter { $0.method == denseName }
+        let dense = Dictionary(denseRuns.map { ($0.seed, $0.testAccuracy) }, uniquingKeysWith: { a, _ in a })
+        func summary(_ m: String, _ s: Double, _ rs: [PruneRunRecord]) -> PruneSummary {
+            let acc = rs.map(\.testAccuracy)
+            let drop = m == denseName || dense.isEmpty ? nil
+                : DropFromDense(dense: dense, pruned: Dictionary(rs.map { ($0.seed, $0.testAccuracy) }, uniquingKeysWith: { a, _ in a }))
+            return PruneSummary(method: m, sparsity: s, meanTestAccuracy: Descriptive.mean(acc),
+                                sdTestAccuracy: acc.count > 1 ? Descriptive.standardDeviation(acc) : 0,
+                                minTestAccuracy: acc.min() ?? .nan,
+                                runsWithCollapse: rs.filter { !$0.collapsedLayers.isEmpty }.count,
+                                runsWithDisconnectedClass: rs.filter { !$0.disconnectedClasses.isEmpty }.count, dropFromDense: drop)
+        }
         var out = [PruneSummary]()
+        if methods.contains(denseName) { out.append(summary(denseName, 0, denseRuns)) }
         for s in sparsities {
-            for m in methods {
-                let rs = runs.filter { $0.method == m && $0.sparsity == s }
-                let acc = rs.map(\.testAccuracy)
-                out.append(PruneSummary(method: m, sparsity: s, meanTestAccuracy: Descriptive.mean(acc),
-                                        sdTestAccuracy: acc.count > 1 ? Descriptive.standardDeviation(acc) : 0,
-                                        minTestAccuracy: acc.min() ?? .nan,
-                                        runsWithCollapse: rs.filter { !$0.collapsedLayers.isEmpty }.count,
-                                        runsWithDisconnectedClass: rs.filter { !$0.disconnectedClasses.isEmpty }.count))
+            for m in methods where m != denseName {
+                out.append(summary(m, s, runs.filter { $0.method == m && $0.sparsity == s }))
             }
         }
         return out

@@ -16,6 +16,9 @@ import Testing
         "lottery-sanity": (2, "31125da29e3486fbad8fba43072ae8615347964c714652ed9059540c2757ca44"),
         "rigl-vs-static": (2, "7ab6f62080cee0bb63124bee79e11520ec5811a11401e6afa523b1ad00c030af"),
         "erk-vs-uniform": (1, "293f6cfeec316df6f73b22e1c5f9b91be4b0edf3f3f8f4522d34ea8b6b707234"),
+        "grasp-80": (1, "a7c908ccceb5053675cbd831c1fb6a6113a2f8d158fa8719bb865dcf59fded66"),
+        "grasp-extreme": (1, "fc35015a04a92d2acdf11185122ef83adb3bcb307e03560bb87b6e2ee3d68467"),
+        "gradient-flow-to-accuracy": (1, "158016a3574eb847f21938e326a21c6d3a5402be45980fd5e02d371185907ee7"),
     ]
 
     @Test(arguments: ClaimRegistry.all.names) func everyRuleIsPinnedAtItsVersion(id: String) throws {

@@ -143,4 +143,38 @@ import TestSupport
             #expect(abs(fraction - kept / all) < 1e-12, "\(fraction) vs \(kept)/\(all)")
         }
     }
+
+    /// The dense arm runs once per seed (recorded at sparsity 0) and every other row carries its drop from dense,
+    /// paired by seed: the recorded mean is the mean of the per-seed differences of the recorded runs.
+    @Test func denseArmGivesEachMethodItsPairedDropFromDense() throws {
+        let r = try WorkbenchProcess.run(["prune", "--method", "dense,snip,random", "--sparsity", "0.5,0.9", "--epochs", "2", "--seeds", "3",
+                                          "--net", "mlp:16", "--json", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(json["methods"] as? [String] == ["dense", "snip", "random"])
+        let runs = try #require(json["runs"] as? [[String: Any]])
+        let dense = runs.filter { $0["method"] as? String == "dense" }
+        #expect(dense.count == 3 && dense.allSatisfy { $0["sparsity"] as? Double == 0 && $0["density"] as? Double == 1 })
+        #expect(runs.count == 3 + 2 * 2 * 3)
+        let summary = try #require(json["summary"] as? [[String: Any]])
+        #expect(summary.count == 5)
+        #expect(summary[0]["method"] as? String == "dense" && summary[0]["dropFromDense"] == nil)
+        for row in summary.dropFirst() {
+            let method = try #require(row["method"] as? String), sparsity = try #require(row["sparsity"] as? Double)
+            let drop = try #require(row["dropFromDense"] as? [String: Any], "\(method) at \(sparsity) has no drop")
+            var d = [Double]()
+            for run in runs where run["method"] as? String == method && run["sparsity"] as? Double == sparsity {
+                let mate = try #require(dense.first { ($0["seed"] as? NSNumber) == (run["seed"] as? NSNumber) })
+                d.append(try #require(mate["testAccuracy"] as? Double) - (try #require(run["testAccuracy"] as? Double)))
+            }
+            #expect(d.count == 3)
+            let mean = try #require(drop["mean"] as? Double), lower = try #require(drop["lower"] as? Double), upper = try #require(drop["upper"] as? Double)
+            #expect(abs(mean - d.reduce(0, +) / 3) < 1e-12)
+            #expect(drop["n"] as? Int == 3 && lower <= mean && mean <= upper)
+        }
+        let text = try WorkbenchProcess.run(["prune", "--method", "dense,snip", "--sparsity", "0.5", "--epochs", "1", "--seeds", "2", "--net", "mlp:16", "--ascii", "--quiet"])
+        #expect(text.status == 0 && text.stdout.contains("drop from dense, points [95% CI, paired]"), "\(text.stderr)")
+        let bad = try WorkbenchProcess.run(["prune", "--method", "dense", "--set", "temperature=100", "--epochs", "1", "--quiet"])
+        #expect(bad.status == 2 && bad.errorLines.count == 1, "\(bad.stderr)")
+    }
 }
