@@ -9,13 +9,14 @@ import Testing
 @Suite struct RuleIdentityTests {
     static let pinned: [String: (version: Int, sha256: String)] = [
         "lapack-sanity": (1, "c11f81d2ac60ca1ea94600314b435d10a4524678a0d88c62c236512a6d3ca4fd"),
-        "greedy-decay": (1, "e6cc092354a0d304e32c72f09c591ac3901867514f0267133278fce1ae77bf19"),
         "greedy-rate-1/n": (1, "985bf60024b19f0dc19809122ac6acfbd7e4e5fa80be353dc9b5472a7879f132"),
         "grasp-gradient-flow": (1, "597362005e78fa585d35d63e8053d151a947fa99b4a73b32ad6e43e05fa6fa01"),
         "bilevel-complexity": (1, "d5dff2dfa8554a862956f4f2b144c7564120b2b45e302a408564390b4a211fbe"),
         "lottery-sanity": (2, "31125da29e3486fbad8fba43072ae8615347964c714652ed9059540c2757ca44"),
         "rigl-vs-static": (2, "7ab6f62080cee0bb63124bee79e11520ec5811a11401e6afa523b1ad00c030af"),
         "erk-vs-uniform": (1, "293f6cfeec316df6f73b22e1c5f9b91be4b0edf3f3f8f4522d34ea8b6b707234"),
+        // greedy-decay v2 (issue #30: the theorem constant per seed, the size fit, the planted triangle and the face-of-hull control; v1 was e6cc092354a0…)
+        "greedy-decay": (2, "6546ed181908b86db12b540917ccdb0d5ba1442f3f3a2b4d65a5b1fb1aa8e9f5"),
     ]
 
     @Test(arguments: ClaimRegistry.all.names) func everyRuleIsPinnedAtItsVersion(id: String) throws {
