@@ -13,6 +13,7 @@ public enum ClaimRegistry {
         LotterySanityClaim(),
         RiglVsStaticClaim(),
         ErkVsUniformClaim(),
+        GreedyLogToleranceClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.

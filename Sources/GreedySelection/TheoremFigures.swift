@@ -55,3 +55,28 @@ public enum PlantedInstance {
         return try AtomProblem(atoms: atoms, target: t)
     }
 }
+
+/// The pruned network's size needed for a tolerance (`verify greedy-log-tolerance`): the "logarithmic number of
+/// winning tickets" reads k(ε) = O(log 1/ε), against k(ε) ∝ (1/ε)^β for a 1/n rate.
+public enum ToleranceScaling {
+    /// The smallest k with L*(k) ≤ ε·reference on a size curve (relative tolerance), or nil if the curve never gets there.
+    public static func neurons(_ sizeCurve: [Double], relative eps: Double, reference: Double) -> Int? {
+        guard reference > 0 else { return nil }
+        return sizeCurve.firstIndex { $0 <= eps * reference }.map { $0 + 1 }
+    }
+
+    /// k(ε) at each of `levels`, or nil when some level is not reached.
+    public static func neurons(_ sizeCurve: [Double], levels: [Double], reference: Double) -> [Int]? {
+        var out = [Int]()
+        for e in levels {
+            guard let k = neurons(sizeCurve, relative: e, reference: reference) else { return nil }
+            out.append(k)
+        }
+        return out
+    }
+
+    /// The levels ε = 10^{−j·step}, j = first…last.
+    public static func levels(decadesFrom first: Double, to last: Double, step: Double) -> [Double] {
+        stride(from: first, through: last + step / 2, by: step).map { pow(10, -$0) }
+    }
+}
