@@ -16,6 +16,7 @@ public enum ClaimRegistry {
         Grasp80Claim(),
         GraspExtremeClaim(),
         GradientFlowAccuracyClaim(),
+        GreedyLogToleranceClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.

@@ -7,7 +7,7 @@ import Randomness
 /// Per-step certificate: L_{n+1} ≤ (1 − w_n²/D_n²) L_n (see `SelectionTrace.certificateViolations`).
 public enum GreedyLineSearchSelector: Selector {
     public static let name = "greedy-linesearch"
-    public static let summary = "best neuron and best step γ ∈ [0, 1] (Frank–Wolfe with exact line search)"
+    public static let summary = "the best (neuron, γ) pair: the neuron and step γ ∈ [0, 1] that together minimise L (not the Frank–Wolfe vertex)"
     public static let parameters: [Parameter] = []
     public static let recordsCertificate = true
     public static let isControl = false

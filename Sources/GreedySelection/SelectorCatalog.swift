@@ -9,6 +9,7 @@ public enum SelectorCatalog {
         RandomReplacementSelector.self,
         GreedyUniformSelector.self,
         GreedyLineSearchSelector.self,
+        FrankWolfeLineSearchSelector.self,
         AwayStepSelector.self,
         FullyCorrectiveSelector.self,
         WorstNeuronSelector.self,

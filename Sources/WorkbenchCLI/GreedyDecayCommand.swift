@@ -136,7 +136,12 @@ struct DecayOptions: ParsableArguments {
             facts["M"] = String(problem.inputCount)
             facts["N"] = String(problem.neuronCount)
             facts["target"] = targetColumn ? "last column" : "mean of the neurons"
-            runs = [try DecayExperiment.single(problem, steps: steps, seed: seed, selectors: selectors)]
+            let run = try DecayExperiment.single(problem, steps: steps, seed: seed, selectors: selectors)
+            // The interior assumption of the exponential rate, checked on the user's atoms (issue #30, item 6).
+            let bounds = try InradiusBounds(problem, stream: RandomStream(seed: seed).split("directions"))
+            facts["r_lb"] = NumberFormat.compact(bounds.lowerBound)
+            facts["assumption"] = bounds.lowerBound > 0 ? "met" : "not met"
+            runs = [DecayExperiment.SeedRun(seed: run.seed, traces: run.traces, variance: run.variance, width: run.width, bounds: bounds)]
         } else {
             let experiment = DecayExperiment(instance: try GreedyInstance(values), steps: steps,
                                              seeds: DecayExperiment.seeds(master: seed, count: values.int(DecayExperiment.seedsParameter.name)),
@@ -208,8 +213,21 @@ struct DecayResult {
             let xs = (1...steps).map(Double.init)
             plot.add(Series(name: "V/n", x: xs, y: xs.map { v / $0 }, dashed: true))
         }
+        var notes = ""
+        for s in selectors where s.type.recordsCertificate {
+            let traces = runs.compactMap { $0.traces[s.name] }
+            let bad = traces.map { $0.certificateViolations().count }.reduce(0, +)
+            let checked = traces.map { t in t.loss.dropLast().filter { $0 > DecayFigures.certificateFloor }.count }.reduce(0, +)
+            notes += "\(s.name): certificate L_{n+1} ≤ (1 − w_n²/D_n²) L_n \(bad == 0 ? "holds" : "BROKEN") (\(bad) violations in \(checked) steps)\n"
+        }
+        if runs.count == 1, let b = runs[0].bounds {
+            let cThm = TheoremRate.constant(r: b.lowerBound, diameter: b.diameter)
+            notes += b.lowerBound > 0
+                ? "assumption met: r_lb = \(f(b.lowerBound)) > 0 (D = \(f(b.diameter))), so L_n ≤ L_1 e^{−(n−1) c_thm} with c_thm = −ln(1 − r_lb²/D²) = \(f(cThm))\n"
+                : "assumption not met: r_lb = 0 (the target is not certified interior to the hull of the atoms; D = \(f(b.diameter))): the exponential rate is not promised\n"
+        }
         return plot.render(style) + "\n"
             + Table(headers: ["method"] + shown.map { "L@\($0)" } + ["held-out L@\(steps)", "c (95% t-CI over seeds)", "R² semilog / log-log", "distinct"],
-                    rows: rows).render()
+                    rows: rows).render() + (notes.isEmpty ? "" : "\n" + notes)
     }
 }

@@ -9,7 +9,6 @@ import Testing
 @Suite struct RuleIdentityTests {
     static let pinned: [String: (version: Int, sha256: String)] = [
         "lapack-sanity": (1, "c11f81d2ac60ca1ea94600314b435d10a4524678a0d88c62c236512a6d3ca4fd"),
-        "greedy-decay": (1, "e6cc092354a0d304e32c72f09c591ac3901867514f0267133278fce1ae77bf19"),
         "greedy-rate-1/n": (1, "985bf60024b19f0dc19809122ac6acfbd7e4e5fa80be353dc9b5472a7879f132"),
         "grasp-gradient-flow": (1, "597362005e78fa585d35d63e8053d151a947fa99b4a73b32ad6e43e05fa6fa01"),
         "bilevel-complexity": (1, "d5dff2dfa8554a862956f4f2b144c7564120b2b45e302a408564390b4a211fbe"),
@@ -19,6 +18,10 @@ import Testing
         "grasp-80": (1, "a7c908ccceb5053675cbd831c1fb6a6113a2f8d158fa8719bb865dcf59fded66"),
         "grasp-extreme": (1, "fc35015a04a92d2acdf11185122ef83adb3bcb307e03560bb87b6e2ee3d68467"),
         "gradient-flow-to-accuracy": (1, "158016a3574eb847f21938e326a21c6d3a5402be45980fd5e02d371185907ee7"),
+        // greedy-decay v2 (issue #30: the theorem constant per seed, the size fit, the planted triangle and the face-of-hull control; v1 was e6cc092354a0…)
+        "greedy-decay": (2, "6546ed181908b86db12b540917ccdb0d5ba1442f3f3a2b4d65a5b1fb1aa8e9f5"),
+        // issue #30 item 4: k(ε) against log(1/ε) for ε = 1e-2 … 1e-12
+        "greedy-log-tolerance": (1, "e15d61d93f17bcbae625cc770efbf5266ea2ea97ecccbc4c6558b58d87ddbeea"),
     ]
 
     @Test(arguments: ClaimRegistry.all.names) func everyRuleIsPinnedAtItsVersion(id: String) throws {

@@ -48,7 +48,7 @@ import Testing
     #expect(throws: InputError("unknown selector 'greedy' (known: \(SelectorCatalog.all.names.joined(separator: ", ")))")) { try SelectorCatalog.all.named("greedy") }
     #expect(throws: InputError.self) { try SelectorCatalog.list("random,bogus") }
     #expect(throws: InputError.self) { try SelectorCatalog.list("random,random") }
-    #expect((try? SelectorCatalog.list("all"))?.map { $0.name } == ["random", "greedy-uniform", "greedy-linesearch", "away-step", "fully-corrective"])
+    #expect((try? SelectorCatalog.list("all"))?.map { $0.name } == ["random", "greedy-uniform", "greedy-linesearch", "fw-linesearch", "away-step", "fully-corrective"])
     #expect((try? SelectorCatalog.list("worst-neuron, greedy-uniform"))?.map { $0.name } == ["worst-neuron", "greedy-uniform"])
     #expect(throws: GreedyError.self) { try GreedyInstance(dimension: 3, inputs: 0, width: 10, activation: .tanh, heldOutInputs: 0).build(stream: RandomStream(seed: 1)) }
     #expect(throws: GreedyError.self) { try GreedyLineSearchSelector.run(on: tinyProblem(seed: 1), steps: 0, options: SelectionOptions(), stream: RandomStream(seed: 1)) }

@@ -90,8 +90,8 @@ import TestSupport
         #expect(parameters["N"] as? Int == 100 && parameters["M"] as? Int == 10 && parameters["activation"] as? String == "tanh")
         #expect(parameters["fully-corrective.stop_loss"] as? Double == 1e-30)
         let methods = try #require(json["methods"] as? [[String: Any]])
-        #expect(methods.map { $0["method"] as? String } == ["random", "greedy-uniform", "greedy-linesearch", "away-step", "fully-corrective"])
-        let lineSearch = try #require(methods[2]["loss"] as? [Double]), fullyCorrective = try #require(methods[4]["loss"] as? [Double])
+        #expect(methods.map { $0["method"] as? String } == ["random", "greedy-uniform", "greedy-linesearch", "fw-linesearch", "away-step", "fully-corrective"])
+        let lineSearch = try #require(methods[2]["loss"] as? [Double]), fullyCorrective = try #require(methods[5]["loss"] as? [Double])
         #expect(lineSearch.count == 60 && lineSearch[59] < lineSearch[9] * 0.1)
         // Fully corrective represents t to rounding within 50 steps on this instance (L_50 ≈ 3e-31).
         #expect(fullyCorrective[49] < 1e-25)
@@ -140,6 +140,22 @@ import TestSupport
         let r = try WorkbenchProcess.run(["verify", "greedy-decay", "--quick", "--param", "M=20", "--quiet", "--ascii"])
         #expect(r.status == 1)
         #expect(r.stdout.contains("REGIME-NOT-REACHED"))
+    }
+
+    /// Issue #30, items 5 and 6: a user's target on a face of the hull (x₃ = 0, r = 0) is reported as "assumption not
+    /// met", one lifted off the face (0.3 of the way to the apex) as met; fw-linesearch's certificate holds on both.
+    @Test func greedyDecayChecksTheInteriorAssumptionOnUserAtoms() throws {
+        let atoms = "1,0,-1,0,0.5,%\n0,1,-1,0,0.5,%\n0,0,0,1,2,%\n"
+        for (target, met) in [(["0", "0", "0"], false), (["0", "0", "0.3"], true)] {
+            var csv = atoms
+            for t in target { csv = csv.replacingOccurrences(of: "%", with: t, options: [], range: csv.range(of: "%")) }
+            let dir = try WorkbenchProcess.directory(with: csv, named: "face.csv")
+            let r = try WorkbenchProcess.run(["greedy", "decay", "--atoms", "face.csv", "--target-column", "--set", "n_max=60",
+                                              "--selectors", "fw-linesearch,greedy-linesearch", "--quiet", "--ascii"], in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.contains(met ? "assumption met: r_lb = " : "assumption not met: r_lb = 0"), "\(r.stdout)")
+            #expect(r.stdout.contains("fw-linesearch: certificate L_{n+1} ≤ (1 − w_n²/D_n²) L_n holds"))
+        }
     }
 }
 
