@@ -13,6 +13,7 @@ public enum ClaimRegistry {
         LotterySanityClaim(),
         RiglVsStaticClaim(),
         ErkVsUniformClaim(),
+        GreedyVsMagnitudeClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.
