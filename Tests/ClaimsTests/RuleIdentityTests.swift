@@ -17,6 +17,8 @@ import Testing
         "erk-vs-uniform": (1, "293f6cfeec316df6f73b22e1c5f9b91be4b0edf3f3f8f4522d34ea8b6b707234"),
         // greedy-decay v2 (issue #30: the theorem constant per seed, the size fit, the planted triangle and the face-of-hull control; v1 was e6cc092354a0…)
         "greedy-decay": (2, "6546ed181908b86db12b540917ccdb0d5ba1442f3f3a2b4d65a5b1fb1aa8e9f5"),
+        // greedy-vs-magnitude v1 (issue #30 item 7; fixed before calibration seeds 1000-1002, kept after them)
+        "greedy-vs-magnitude": (1, "d30239b324a33763197ee9ab44f9691c0717adfe39df6c533e91dac850e819cd"),
     ]
 
     @Test(arguments: ClaimRegistry.all.names) func everyRuleIsPinnedAtItsVersion(id: String) throws {
