@@ -17,6 +17,7 @@ public enum ClaimRegistry {
         GraspExtremeClaim(),
         GradientFlowAccuracyClaim(),
         GreedyLogToleranceClaim(),
+        GreedyVsMagnitudeClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.

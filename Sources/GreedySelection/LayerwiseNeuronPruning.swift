@@ -178,12 +178,41 @@ public enum LayerwiseNeuronPruning {
     }
 
     /// Magnitude neuron pruning at the given counts: per hidden layer, the k neurons with the largest ‖W_ℓ[i, :]‖·‖W_{ℓ+1}[:, i]‖, unchanged.
-    public static func magnitude(_ net: ReLUNetwork, keep counts: [Int]) -> [[Double]] {
+    public static func magnitude(_ net: ReLUNetwork, keep counts: [Int]) -> [[Double]] { magnitude(net, keep: counts, score: .product) }
+
+    /// Which weights of a hidden neuron a magnitude score measures.
+    public enum MagnitudeScore: String, Sendable, CaseIterable {
+        /// ‖W_ℓ[i, :]‖₁, the neuron's own (incoming) weights: the filter-norm criterion of Li et al. (ICLR 2017).
+        case incoming
+        /// ‖W_{ℓ+1}[:, i]‖₁, the weights that read the neuron.
+        case outgoing
+        /// ‖W_ℓ[i, :]‖₂·‖W_{ℓ+1}[:, i]‖₂ (what `greedy prune-mlp` compares with).
+        case product
+    }
+
+    /// Magnitude neuron pruning by `score`: per hidden layer, the k highest-scoring neurons kept unchanged (ties to the lower index).
+    public static func magnitude(_ net: ReLUNetwork, keep counts: [Int], score kind: MagnitudeScore) -> [[Double]] {
         counts.enumerated().map { l, k in
             let w = net.weights[l], next = net.weights[l + 1]
-            let score = (0..<w.rows).map { i in nrm2(w.row(i)) * nrm2(next.column(i)) }
+            let score: [Double] = (0..<w.rows).map { i in
+                switch kind {
+                case .incoming: return w.row(i).reduce(0) { $0 + abs($1) }
+                case .outgoing: return next.column(i).reduce(0) { $0 + abs($1) }
+                case .product: return nrm2(w.row(i)) * nrm2(next.column(i))
+                }
+            }
             var s = [Double](repeating: 0, count: w.rows)
-            for i in score.indices.sorted(by: { score[$0] > score[$1] }).prefix(k) { s[i] = 1 }
+            for i in score.indices.sorted(by: { score[$0] > score[$1] || (score[$0] == score[$1] && $0 < $1) }).prefix(k) { s[i] = 1 }
+            return s
+        }
+    }
+
+    /// Random neuron selection: per hidden layer, k neurons drawn without replacement from `stream.split(layer)`, kept unchanged.
+    public static func random(_ net: ReLUNetwork, keep counts: [Int], stream: RandomStream) -> [[Double]] {
+        counts.enumerated().map { l, k in
+            let width = net.weights[l].rows
+            var s = [Double](repeating: 0, count: width)
+            for i in stream.split(l).permutation(width).prefix(k) { s[i] = 1 }
             return s
         }
     }

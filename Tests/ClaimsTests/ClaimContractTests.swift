@@ -8,6 +8,8 @@ import Testing
 /// Contracts every registered claim must keep; a new claim is tested the moment it is registered.
 @Suite struct ClaimContractTests {
     static let ids = ClaimRegistry.all.names
+    /// Claims whose rule, fixed before the reporting seeds, is violated by the measurement (proofs document: empirical check).
+    static let reportedNonReproductions: Set<String> = ["greedy-vs-magnitude"]
 
     @Test(arguments: ids) func declaredDefaultsLieInTheirDomainsInEveryMode(id: String) throws {
         let claim = try ClaimRegistry.all.named(id)
@@ -27,7 +29,13 @@ import Testing
         let result = try QuickRuns.seed1(id)
         let record = result.record
         #expect(record.parameters.names == claim.parameters.map(\.name).sorted())
-        #expect(record.verdict == .holds, "\(id): \(record.verdictReason)")
+        // A claim whose measurement goes against its paper (a reported non-reproduction, stated in its proofs document)
+        // is violated, never cannot-fail: its controls are judged first, so the verdict still shows they failed.
+        if Self.reportedNonReproductions.contains(id) {
+            #expect(record.verdict == .violated, "\(id): \(record.verdictReason)")
+        } else {
+            #expect(record.verdict == .holds, "\(id): \(record.verdictReason)")
+        }
 
         // Each declared negative control is recorded as a control and fails the rule...
         #expect(!claim.controlChecks.isEmpty, "\(id) declares no negative control")

@@ -22,6 +22,8 @@ import Testing
         "greedy-decay": (2, "6546ed181908b86db12b540917ccdb0d5ba1442f3f3a2b4d65a5b1fb1aa8e9f5"),
         // issue #30 item 4: k(ε) against log(1/ε) for ε = 1e-2 … 1e-12
         "greedy-log-tolerance": (1, "e15d61d93f17bcbae625cc770efbf5266ea2ea97ecccbc4c6558b58d87ddbeea"),
+        // greedy-vs-magnitude v1 (issue #30 item 7; fixed before calibration seeds 1000-1002, kept after them)
+        "greedy-vs-magnitude": (1, "d30239b324a33763197ee9ab44f9691c0717adfe39df6c533e91dac850e819cd"),
     ]
 
     @Test(arguments: ClaimRegistry.all.names) func everyRuleIsPinnedAtItsVersion(id: String) throws {

@@ -76,4 +76,36 @@ import Testing
         let threshold = score.sorted(by: >)[3]
         #expect((0..<12).allSatisfy { (m[0][$0] == 1) == (score[$0] >= threshold) })
     }
+
+    /// Each magnitude score keeps exactly the k neurons a brute-force ranking of its norm gives; random keeps k distinct ones.
+    @Test func magnitudeScoresAndRandomSelectionKeepTheRightNeurons() throws {
+        let (net, _) = try Self.network([6, 9, 7, 4], samples: 2, seed: 5)
+        let counts = [3, 2]
+        for score in LayerwiseNeuronPruning.MagnitudeScore.allCases {
+            let chosen = LayerwiseNeuronPruning.magnitude(net, keep: counts, score: score)
+            for l in 0..<2 {
+                let w = net.weights[l], next = net.weights[l + 1]
+                let value: (Int) -> Double = { i in
+                    var a = 0.0, b = 0.0, a2 = 0.0, b2 = 0.0
+                    for j in 0..<w.cols { a += abs(w[i, j]); a2 += w[i, j] * w[i, j] }
+                    for r in 0..<next.rows { b += abs(next[r, i]); b2 += next[r, i] * next[r, i] }
+                    switch score {
+                    case .incoming: return a
+                    case .outgoing: return b
+                    case .product: return (a2 * b2).squareRoot()
+                    }
+                }
+                let expected = Set((0..<w.rows).sorted { value($0) > value($1) }.prefix(counts[l]))
+                #expect(Set((0..<w.rows).filter { chosen[l][$0] == 1 }) == expected, "\(score) layer \(l)")
+                #expect(chosen[l].allSatisfy { $0 == 0 || $0 == 1 })
+            }
+        }
+        // The three scores are different criteria: on this network at least two of them disagree somewhere.
+        let picks = LayerwiseNeuronPruning.MagnitudeScore.allCases.map { LayerwiseNeuronPruning.magnitude(net, keep: counts, score: $0) }
+        #expect(Set(picks.map { $0.description }).count > 1)
+        let random = LayerwiseNeuronPruning.random(net, keep: counts, stream: RandomStream(seed: 9))
+        #expect(random.map { $0.filter { $0 == 1 }.count } == counts)
+        #expect(random.map { $0.filter { $0 != 0 && $0 != 1 }.count } == [0, 0])
+        #expect(LayerwiseNeuronPruning.random(net, keep: counts, stream: RandomStream(seed: 9)) == random)
+    }
 }
