@@ -33,10 +33,16 @@ import TestSupport
     @Test func reportOfVerifyAllNamesEveryClaimAndItsFiguresEqualTheRecords() throws {
         let run = try SharedVerifyAll.run()
         let dir = run.out
-        #expect(run.process.status == 0, "\(run.process.stderr)")
         let report = try String(contentsOf: run.report, encoding: .utf8)
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        // The exit status is the claims' verdicts combined; the only claim allowed not to hold is the reported
+        // non-reproduction (greedy-vs-magnitude: its rule, set by its issue, is violated by the measurement).
+        let verdicts = try ClaimRegistry.all.entries.map { claim in
+            (claim.id, try decoder.decode(ClaimRecord.self, from: Data(contentsOf: dir.appendingPathComponent(claim.resultFileName))).verdict)
+        }
+        #expect(run.process.status == Verdict.exitCode(of: verdicts.map(\.1)), "\(run.process.stderr)")
+        #expect(verdicts.filter { $0.1 != .holds }.map(\.0).allSatisfy { $0 == "greedy-vs-magnitude" }, "\(verdicts)")
         for claim in ClaimRegistry.all.entries {
             let record = try decoder.decode(ClaimRecord.self, from: Data(contentsOf: dir.appendingPathComponent(claim.resultFileName)))
             let section = try #require(SharedVerifyAll.section(report, claim.id), "the report has no section for \(claim.id)")
