@@ -14,6 +14,7 @@ public enum ClaimRegistry {
         RiglVsStaticClaim(),
         ErkVsUniformClaim(),
         GreedyLogToleranceClaim(),
+        GreedyAssumptionClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.

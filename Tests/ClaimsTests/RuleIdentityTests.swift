@@ -19,6 +19,8 @@ import Testing
         "greedy-decay": (2, "6546ed181908b86db12b540917ccdb0d5ba1442f3f3a2b4d65a5b1fb1aa8e9f5"),
         // issue #30 item 4: k(ε) against log(1/ε) for ε = 1e-2 … 1e-12
         "greedy-log-tolerance": (1, "e15d61d93f17bcbae625cc770efbf5266ea2ea97ecccbc4c6558b58d87ddbeea"),
+        // issue #30 item 8: the interior assumption and the exponential regime on a trained MLP's neuron atoms
+        "greedy-assumption": (1, "5aded03dc47f8404cb28bf2c6595192f15621bdb6b0c26fdbbc565ba39ee14f8"),
     ]
 
     @Test(arguments: ClaimRegistry.all.names) func everyRuleIsPinnedAtItsVersion(id: String) throws {
