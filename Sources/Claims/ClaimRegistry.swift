@@ -18,6 +18,7 @@ public enum ClaimRegistry {
         GradientFlowAccuracyClaim(),
         GreedyLogToleranceClaim(),
         GreedyVsMagnitudeClaim(),
+        GreedyAssumptionClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.

@@ -24,6 +24,8 @@ import Testing
         "greedy-log-tolerance": (1, "e15d61d93f17bcbae625cc770efbf5266ea2ea97ecccbc4c6558b58d87ddbeea"),
         // greedy-vs-magnitude v1 (issue #30 item 7; fixed before calibration seeds 1000-1002, kept after them)
         "greedy-vs-magnitude": (1, "d30239b324a33763197ee9ab44f9691c0717adfe39df6c533e91dac850e819cd"),
+        // issue #30 item 8: the interior assumption and the exponential regime on a trained MLP's neuron atoms
+        "greedy-assumption": (1, "5aded03dc47f8404cb28bf2c6595192f15621bdb6b0c26fdbbc565ba39ee14f8"),
     ]
 
     @Test(arguments: ClaimRegistry.all.names) func everyRuleIsPinnedAtItsVersion(id: String) throws {
