@@ -25,6 +25,10 @@ import sys
 
 # The package imports matplotlib.pyplot at import time; no display is needed to generate data.
 os.environ.setdefault("MPLBACKEND", "Agg")
+# numpy picks SIMD kernels for the CPU at import, and its AVX-512 ones round differently in the last bit: on an
+# AVX-512 machine the regenerated x differed from the committed bytes (generated without AVX-512), labels equal.
+# Only the baseline kernels (x86-64-v2) give the same bytes on every x86 machine; names a build lacks are ignored.
+os.environ["NPY_DISABLE_CPU_FEATURES"] = "X86_V3 X86_V4 AVX512_ICL AVX512_SPR"
 
 import numpy as np  # noqa: E402
 from mnist1d.data import get_dataset_args, make_dataset  # noqa: E402
