@@ -172,15 +172,6 @@ public struct GreedyVsMagnitudeClaim: Claim {
         return (dense, rows)
     }
 
-    static func pts(_ x: Double) -> String { String(format: "%+.2f", 100 * x) }
-    static func pct(_ x: Double) -> String { String(format: "%.2f", 100 * x) }
-
-    /// "mean +3.10 [+1.95, +4.25] points (95%), positive on 9/10 seeds".
-    static func gapText(_ g: [Double]) -> String {
-        let ci = try? ConfidenceInterval(tOver: g, level: 0.95)
-        let interval = ci.map { String(format: "[%+.2f, %+.2f]", 100 * $0.lower, 100 * $0.upper) } ?? "[—]"
-        return "mean \(pts(Descriptive.mean(g))) \(interval) points (95%), positive on \(g.filter { $0 > 0 }.count)/\(g.count) seeds"
-    }
 
     public func checks(_ m: Measurement, _ run: ClaimRun) -> [Check] {
         let points: @Sendable (Double) -> String = { String(format: "%g points", 100 * $0) }
@@ -193,11 +184,11 @@ public struct GreedyVsMagnitudeClaim: Claim {
                 for b in ["magnitude", "random"] {
                     let g = m.meanGap(d, "greedy", b, tuned: tuned)
                     checks.append(Check("greedy beats \(b), \(d), \(when)", role: .primary, rule.judge(g),
-                                        detail: "test accuracy gap greedy − \(b) averaged over k ∈ {\(ks)}: " + Self.gapText(g)))
+                                        detail: "test accuracy gap greedy − \(b) averaged over k ∈ {\(ks)}: " + GapText.gap(g, sd: false)))
                 }
                 let c = m.meanGap(d, "random", "magnitude", tuned: tuned)
                 checks.append(Check(Self.control(d, tuned), role: .control, rule.judge(c),
-                                    detail: "random − magnitude averaged over k ∈ {\(ks)}: " + Self.gapText(c)))
+                                    detail: "random − magnitude averaged over k ∈ {\(ks)}: " + GapText.gap(c, sd: false)))
             }
         }
         // Per k, and the other magnitude scores: information.
@@ -205,7 +196,7 @@ public struct GreedyVsMagnitudeClaim: Claim {
             for k in m.keep {
                 let parts = ["magnitude", "random"].flatMap { b in [false, true].map { t -> String in
                     let g = zip(m.accuracies(d, "greedy", k: k, tuned: t), m.accuracies(d, b, k: k, tuned: t)).map { $0 - $1 }
-                    return "− \(b)\(t ? " tuned" : ""): \(Self.pts(Descriptive.mean(g)))"
+                    return "− \(b)\(t ? " tuned" : ""): \(GapText.pts(Descriptive.mean(g)))"
                 } }
                 checks.append(Check("greedy per k, \(d), k = \(k)", role: .info, rule: "mean paired gaps in points (information)",
                                     satisfied: true, detail: parts.joined(separator: "; ")))
@@ -213,13 +204,13 @@ public struct GreedyVsMagnitudeClaim: Claim {
             for score in Self.infoScores {
                 let g = m.meanGap(d, "greedy", "magnitude-\(score.rawValue)", tuned: false)
                 checks.append(Check("greedy vs magnitude by \(score.rawValue) weights, \(d), no fine-tune", role: .info, rule: "superiority as the primary rule (information)",
-                                    satisfied: rule.judge(g).outcome == .passed, detail: Self.gapText(g)))
+                                    satisfied: rule.judge(g).outcome == .passed, detail: GapText.gap(g, sd: false)))
             }
         }
         if !m.localGlobal.isEmpty {
             let rows = m.keep.indices.map { i -> String in
                 let mean = { (f: ((k: Int, magnitude: Double, local: Double, global: Double)) -> Double) in Descriptive.mean(m.localGlobal.map { f($0[i]) }) }
-                return "k = \(m.keep[i]): magnitude \(Self.pct(mean { $0.magnitude })), local \(Self.pct(mean { $0.local })), global \(Self.pct(mean { $0.global }))"
+                return "k = \(m.keep[i]): magnitude \(GapText.pct(mean { $0.magnitude })), local \(GapText.pct(mean { $0.local })), global \(GapText.pct(mean { $0.global }))"
             }
             checks.append(Check("local vs global (greedy prune-mlp --mode both)", role: .info,
                                 rule: "one-hidden-layer ReLU digits MLP (64), test accuracy %, mean over \(m.localGlobal.count) seed(s), no fine-tune (information)",
@@ -282,10 +273,10 @@ public struct GreedyVsMagnitudeClaim: Claim {
         var rows = [[String]]()
         for d in Self.dataSets {
             for k in m.keep {
-                var row = [d, "\(k)", Self.pct(Descriptive.mean(m.dense[d] ?? []))]
-                for sel in Self.selectors { row.append(Self.pct(Descriptive.mean(m.accuracies(d, sel, k: k, tuned: false)))) }
-                for sel in Self.selectors { row.append(Self.pct(Descriptive.mean(m.accuracies(d, sel, k: k, tuned: true)))) }
-                for score in Self.infoScores { row.append(Self.pct(Descriptive.mean(m.accuracies(d, "magnitude-\(score.rawValue)", k: k, tuned: false)))) }
+                var row = [d, "\(k)", GapText.pct(Descriptive.mean(m.dense[d] ?? []))]
+                for sel in Self.selectors { row.append(GapText.pct(Descriptive.mean(m.accuracies(d, sel, k: k, tuned: false)))) }
+                for sel in Self.selectors { row.append(GapText.pct(Descriptive.mean(m.accuracies(d, sel, k: k, tuned: true)))) }
+                for score in Self.infoScores { row.append(GapText.pct(Descriptive.mean(m.accuracies(d, "magnitude-\(score.rawValue)", k: k, tuned: false)))) }
                 rows.append(row)
             }
         }

@@ -126,14 +126,12 @@ public struct RiglVsStaticClaim: Claim {
                            overhead: overhead, allocations: table)
     }
 
-    static func pts(_ x: Double) -> String { String(format: "%+.2f", 100 * x) }
-    static func pct(_ x: Double) -> String { String(format: "%.2f", 100 * x) }
 
     /// "mean gap ≥ margin and positive on every seed", with the figures.
     static func beats(_ gaps: [Double], margin: Double) -> (Bool, String) {
         let m = Descriptive.mean(gaps), wins = gaps.filter { $0 > 0 }.count
         return (m >= margin && wins == gaps.count && !gaps.isEmpty,
-                "mean gap \(pts(m)) points (min \(pts(gaps.min() ?? .nan)), positive on \(wins)/\(gaps.count) seeds; per seed \(gaps.map(pts).joined(separator: ", ")))")
+                "mean gap \(GapText.pts(m)) points (min \(GapText.pts(gaps.min() ?? .nan)), positive on \(wins)/\(gaps.count) seeds; per seed \(gaps.map(GapText.pts).joined(separator: ", ")))")
     }
 
     public func checks(_ m: Measurement, _ run: ClaimRun) -> [Check] {
@@ -142,18 +140,18 @@ public struct RiglVsStaticClaim: Claim {
         let points: @Sendable (Double) -> String = { String(format: "%g points", 100 * $0) }
         let rigl = m.gaps("rigl", "static", hi), set = m.gaps("set", "static", hi)
         checks.append(Check("RigL beats static at \(hi)", role: .primary, Superiority(margin: 0, minimumMean: 0.02, format: points).judge(rigl),
-                            detail: Self.gapText(rigl)))
+                            detail: GapText.gap(rigl, sd: true)))
         checks.append(Check("SET beats static at \(hi)", role: .primary, Superiority(margin: 0, minimumMean: 0.015, format: points).judge(set),
-                            detail: Self.gapText(set)))
+                            detail: GapText.gap(set, sd: true)))
         for (a, b) in [("static", "set"), ("static", "rigl"), ("set", "rigl")] {
             let g = m.gaps(a, b, mo)
             checks.append(Check("\(a) ≡ \(b) at \(mo)", role: .primary, Equivalence(margin: 0.01, format: points).judge(g),
-                                detail: "\(a) − \(b): " + Self.gapText(g, level: 0.90)))
+                                detail: "\(a) − \(b): " + GapText.gap(g, level: 0.90, sd: true)))
         }
         let same = m.gaps("static", "static", hi)
-        checks.append(Check(Self.control, role: .control, Superiority(margin: 0, minimumMean: 0.02, format: points).judge(same), detail: Self.gapText(same)))
+        checks.append(Check(Self.control, role: .control, Superiority(margin: 0, minimumMean: 0.02, format: points).judge(same), detail: GapText.gap(same, sd: true)))
         checks.append(Check(Self.equivalenceControl, role: .control, Equivalence(margin: 0.01, format: points).judge(rigl),
-                            detail: "rigl − static at \(hi): " + Self.gapText(rigl, level: 0.90)))
+                            detail: "rigl − static at \(hi): " + GapText.gap(rigl, level: 0.90, sd: true)))
         // Boundary: RigL − SET against twice the seed spread of the gap.
         for (boundary, dt) in [(false, m.deltaT)] + (m.boundaryDeltaT > 0 ? [(true, m.boundaryDeltaT)] : []) {
             for s in [mo, hi] {
@@ -162,7 +160,7 @@ public struct RiglVsStaticClaim: Claim {
                 checks.append(Check("RigL − SET within twice the seed spread at \(s), ΔT = \(dt) (boundary)", role: .info,
                                     rule: "mean paired gap RigL − SET ≤ 2 × its sd over seeds (the prototype: never cleared)",
                                     satisfied: mean <= 2 * sd,
-                                    detail: "mean \(Self.pts(mean)), sd \(String(format: "%.2f", 100 * sd)) points, RigL ahead on \(g.filter { $0 > 0 }.count)/\(g.count)"))
+                                    detail: "mean \(GapText.pts(mean)), sd \(String(format: "%.2f", 100 * sd)) points, RigL ahead on \(g.filter { $0 > 0 }.count)/\(g.count)"))
             }
         }
         let rows = m.overhead.map { o in
@@ -191,17 +189,9 @@ public struct RiglVsStaticClaim: Claim {
             Check("SET beats static at \(hi)", role: .primary, rule: "mean paired gap ≥ 1.5 points and positive on every seed", satisfied: set.0, detail: set.1),
             Check("no benefit at \(mo)", role: .primary, rule: "mean test accuracies of static, SET and RigL within 1 point of each other",
                   satisfied: spread <= 0.01,
-                  detail: zip(Self.methods, means).map { "\($0) \(Self.pct($1))%" }.joined(separator: ", ") + "; spread \(String(format: "%.2f", 100 * spread)) points"),
+                  detail: zip(Self.methods, means).map { "\($0) \(GapText.pct($1))%" }.joined(separator: ", ") + "; spread \(String(format: "%.2f", 100 * spread)) points"),
             Check(Self.control, role: .control, rule: "mean paired gap ≥ 2 points and positive on every seed", satisfied: control.0, detail: control.1),
         ])]
-    }
-
-    /// "mean +3.10 [+1.95, +4.25] points (95%), sd 2.06, positive on 14/15 seeds".
-    static func gapText(_ g: [Double], level: Double = 0.95) -> String {
-        let ci = try? ConfidenceInterval(tOver: g, level: level)
-        let interval = ci.map { String(format: "[%+.2f, %+.2f]", 100 * $0.lower, 100 * $0.upper) } ?? "[—]"
-        let sd = g.count > 1 ? Descriptive.standardDeviation(g) : .nan
-        return "mean \(pts(Descriptive.mean(g))) \(interval) points (\(Int(level * 100))%), sd \(String(format: "%.2f", 100 * sd)), positive on \(g.filter { $0 > 0 }.count)/\(g.count) seeds"
     }
 
     public func results(_ m: Measurement, _ run: ClaimRun) -> ClaimResults {
@@ -262,10 +252,10 @@ public struct RiglVsStaticClaim: Claim {
         let summary = SparseComparison.summarise(m.runs, methods: Self.methods, sparsities: [m.moderate, m.high])
         var rows = [[String]]()
         for r in summary {
-            let ci = r.testAccuracyInterval.map { "[\(Self.pct($0.lower)), \(Self.pct($0.upper))]" } ?? ""
-            let gap = r.gapToBaseline.map { "\(Self.pts($0.estimate)) [\(Self.pts($0.lower)), \(Self.pts($0.upper))] (\(r.winsOverBaseline ?? 0)/\(r.seeds))" } ?? "—"
+            let ci = r.testAccuracyInterval.map { "[\(GapText.pct($0.lower)), \(GapText.pct($0.upper))]" } ?? ""
+            let gap = r.gapToBaseline.map { "\(GapText.pts($0.estimate)) [\(GapText.pts($0.lower)), \(GapText.pts($0.upper))] (\(r.winsOverBaseline ?? 0)/\(r.seeds))" } ?? "—"
             let proto = r.sparsity == m.high ? (r.method == "rigl" ? "+\(Self.prototype.riglGap) (5/5)" : r.method == "set" ? "+\(Self.prototype.setGap) (5/5)" : "—") : "within 1"
-            rows.append(["\(r.sparsity)", r.method, "\(Self.pct(r.meanTestAccuracy)) \(ci)", gap, proto, String(format: "%.4f", r.trainingFLOPsFraction), String(format: "%.4f", r.inferenceFLOPsFraction), "\(r.maskUpdates)"])
+            rows.append(["\(r.sparsity)", r.method, "\(GapText.pct(r.meanTestAccuracy)) \(ci)", gap, proto, String(format: "%.4f", r.trainingFLOPsFraction), String(format: "%.4f", r.inferenceFLOPsFraction), "\(r.maskUpdates)"])
         }
         out += Table(headers: ["S", "method", "test acc % [95% CI]", "gap to static, points [95% CI] (wins)", "prototype gap", "train FLOPs ×dense", "inference ×dense", "updates"], rows: rows).render() + "\n"
         var orow = [[String]]()
