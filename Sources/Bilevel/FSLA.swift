@@ -11,7 +11,7 @@ import Randomness
 /// With constant y and z steps the z noise enters every STORM difference and accumulates over the 1/ρ_k
 /// window; decaying them with α keeps that error bounded.
 /// Proved: Õ(ε^-2) (theorem number unconfirmed).
-public struct FSLA: BilevelSolver {
+public struct FSLA: ScheduledSolver {
     public static let name = "fsla"
     public static let summary = "FSLA: fully single loop, one linear-system step per iteration, STORM on x, Õ(ε^-2) (Li, Gu, Huang 2022)"
     public static let proved: ProvedRate = .epsilonExponent(2, source: "Li, Gu, Huang 2022; unconfirmed")
@@ -35,6 +35,12 @@ public struct FSLA: BilevelSolver {
         w = values.real("w"); cr = values.real("c-rho"); bs = try batchSize(values, "batch", problem)
     }
 
+    /// r_k = (w/(w+k))^{1/3}; steps a·r_k, β·r_k, η·r_k on x, y, z; momentum ρ_k = min(1, c_ρ r_k) from k = 1 on.
+    public func rates(at k: Int) -> StepRates {
+        let r = pow(w / (w + Double(k)), 1.0 / 3)
+        return StepRates(x: a * r, y: b * r, z: e * r, momentumX: k == 0 ? nil : min(1, cr * r))
+    }
+
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
         let dx = x.count, dy = y.count
         var z = [Double](repeating: 0, count: dy), gy = z, hz = z, fy = z
@@ -42,13 +48,14 @@ public struct FSLA: BilevelSolver {
         var xOld = x, yOld = y, zOld = z
         var k = 0
         repeat {
+            let step = rates(at: k)
             let batch = oracles.draw(bs, stream)
             oracles.gradXF(x, y, batch, into: &fx)
             oracles.jacobianVector(x, y, z, batch, into: &jz)
             if k == 0 {
                 for i in 0..<dx { d[i] = fx[i] + jz[i] }
             } else {
-                let rho = min(1, cr * pow(w / (w + Double(k)), 1.0 / 3))
+                let rho = step.momentumX!
                 for i in 0..<dx { d[i] = fx[i] + jz[i] + (1 - rho) * d[i] }
                 oracles.gradXF(xOld, yOld, batch, into: &fx)
                 oracles.jacobianVector(xOld, yOld, zOld, batch, into: &jz)
@@ -58,9 +65,9 @@ public struct FSLA: BilevelSolver {
             oracles.hessianVector(x, y, z, batch, into: &hz)
             oracles.gradYF(x, y, batch, into: &fy)
             xOld = x; yOld = y; zOld = z
-            let r = pow(w / (w + Double(k)), 1.0 / 3)
-            for i in 0..<dy { y[i] -= b * r * gy[i]; z[i] -= e * r * (hz[i] + fy[i]) }
-            Vec.axpy(-a * r, d, &x)
+            let ys = step.y, zs = step.z!
+            for i in 0..<dy { y[i] -= ys * gy[i]; z[i] -= zs * (hz[i] + fy[i]) }
+            Vec.axpy(-step.x, d, &x)
             k += 1
         } while recorder.observe(x, y)
     }

@@ -7,7 +7,7 @@ import Randomness
 /// The momentum weights follow the schedule α_{k+1} = c₁η_k², β_{k+1} = c₂η_k² with
 /// η_k = d·(m/(m+k))^{1/3}; the authors' code resets them to constants each step, which is not
 /// the analysed method. Each correction evaluates the same samples at the new and the old point.
-public struct MRBO: BilevelSolver {
+public struct MRBO: ScheduledSolver {
     public static let name = "mrbo"
     public static let summary = "MRBO: recursive (STORM) momentum on x and y, Õ(ε^-1.5) (Yang, Ji, Liang 2021)"
     public static let proved: ProvedRate = .epsilonExponent(1.5, source: "Yang, Ji, Liang 2021, Õ; theorem number unconfirmed")
@@ -37,6 +37,12 @@ public struct MRBO: BilevelSolver {
         neumann = try NeumannParameters.make(values, problem)
     }
 
+    /// η_k = d(m/(m+k))^{1/3}; steps γη_k and λη_k; α_{k+1} = min(1, c₁η_k²), β_{k+1} = min(1, c₂η_k²).
+    public func rates(at k: Int) -> StepRates {
+        let eta = eta0 * pow(offset / (offset + Double(k)), 1.0 / 3)
+        return StepRates(x: g * eta, y: l * eta, momentumX: min(1, k1 * eta * eta), momentumY: min(1, k2 * eta * eta))
+    }
+
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
         let dx = x.count, dy = y.count
         let work = NeumannEstimator.Workspace(xDimension: dx, yDimension: dy), work2 = NeumannEstimator.Workspace(xDimension: dx, yDimension: dy)
@@ -47,11 +53,11 @@ public struct MRBO: BilevelSolver {
         var k = 0
         var xOld = x, yOld = y
         repeat {
-            let eta = eta0 * pow(offset / (offset + Double(k)), 1.0 / 3)
+            let step = rates(at: k)
             xOld = x; yOld = y
-            Vec.axpy(-g * eta, u, &x)
-            Vec.axpy(-l * eta, v, &y)
-            let alpha = min(1, k1 * eta * eta), beta = min(1, k2 * eta * eta)
+            Vec.axpy(-step.x, u, &x)
+            Vec.axpy(-step.y, v, &y)
+            let alpha = step.momentumX!, beta = step.momentumY!
             let batch = oracles.draw(bs, stream)
             oracles.gradYGPair(x, y, xOld, yOld, batch, into: &gNew, &gOld)
             for i in 0..<dy { v[i] = gNew[i] + (1 - beta) * (v[i] - gOld[i]) }

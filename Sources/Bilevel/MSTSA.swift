@@ -10,7 +10,7 @@ import Randomness
 /// the momentum weight on the order of the step, as a single-timescale O(ε^-2) method needs (with η ∝ α²,
 /// the y noise entering every STORM difference accumulates over a 1/α² window).
 /// Proved: Õ(ε^-2) (unconfirmed: read from the MRBO paper's comparison table, not from the MSTSA paper).
-public struct MSTSA: BilevelSolver {
+public struct MSTSA: ScheduledSolver {
     public static let name = "mstsa"
     public static let summary = "MSTSA: SGD on y, STORM momentum on the hypergradient, single timescale, Õ(ε^-2) unconfirmed (Khanduri et al. 2021)"
     public static let proved: ProvedRate = .epsilonExponent(2, source: "Khanduri et al. 2021 (MSTSA); unconfirmed")
@@ -37,6 +37,12 @@ public struct MSTSA: BilevelSolver {
         neumann = try NeumannParameters.make(values, problem)
     }
 
+    /// r_k = (w/(w+k))^{1/3}; steps a·r_k and b·r_k; momentum η_k = min(1, c_η r_k) on x's direction.
+    public func rates(at k: Int) -> StepRates {
+        let r = pow(w / (w + Double(k)), 1.0 / 3)
+        return StepRates(x: a * r, y: b * r, momentumX: min(1, ce * r))
+    }
+
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
         let dx = x.count, dy = y.count
         let work = NeumannEstimator.Workspace(xDimension: dx, yDimension: dy)
@@ -45,12 +51,12 @@ public struct MSTSA: BilevelSolver {
         var xOld = x, yOld = y
         var k = 0
         repeat {
-            let r = pow(w / (w + Double(k)), 1.0 / 3)
+            let step = rates(at: k)
             xOld = x; yOld = y
             oracles.gradYG(x, y, oracles.draw(bs, stream), into: &gy)
-            Vec.axpy(-b * r, gy, &y)
-            Vec.axpy(-a * r, d, &x)
-            let eta = min(1, ce * r)
+            Vec.axpy(-step.y, gy, &y)
+            Vec.axpy(-step.x, d, &x)
+            let eta = step.momentumX!
             let sample = neumann.draw(oracles, batch: bs, stream: stream)
             neumann.estimate(oracles, x, y, sample, work: work, into: &hNew)
             neumann.estimate(oracles, xOld, yOld, sample, work: work, into: &hOld)

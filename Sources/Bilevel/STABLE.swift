@@ -21,7 +21,7 @@ import Randomness
 /// At batch 1 the first estimates are rank one and H⁻¹ is 1/μ' off the sampled span: on benchopt-quadratic at d = 100
 /// the defaults diverge within four steps, while floor = 1, alpha = 0.05 run (‖∇Φ‖² 8.7 after 2·10⁵ calls, 497 steps
 /// of 403 calls each); the dense estimates pay for themselves only when d_y is small.
-public struct STABLE: BilevelSolver {
+public struct STABLE: ScheduledSolver {
     public static let name = "stable"
     public static let summary = "STABLE: single timescale with recursive dense Hessian and Jacobian estimates, O(ε^-2) (Chen, Sun, Xiao, Yin 2021)"
     public static let proved: ProvedRate = .epsilonExponent(2, source: "Chen, Sun, Xiao, Yin 2021, abstract; theorem number unconfirmed")
@@ -92,6 +92,12 @@ public struct STABLE: BilevelSolver {
         }
     }
 
+    /// r_k = (k₀/(k₀+k))^{1/2}; steps a·r_k and b·r_k; recursion weight τ_k = min(1, c_τ r_k) from k = 1 on.
+    public func rates(at k: Int) -> StepRates {
+        let r = pow(k0 / (k0 + Double(k)), 0.5)
+        return StepRates(x: a * r, y: b * r, momentumX: k == 0 ? nil : min(1, cTau * r))
+    }
+
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
         let dx = x.count, dy = y.count
         var h = [Double](repeating: 0, count: dy * dy), j = [Double](repeating: 0, count: dx * dy)
@@ -102,12 +108,12 @@ public struct STABLE: BilevelSolver {
         var xOld = x, yOld = y
         var k = 0
         repeat {
-            let r = pow(k0 / (k0 + Double(k)), 0.5)
+            let step = rates(at: k)
             let batch = oracles.draw(bs, stream)
             if k == 0 {
                 Self.matrices(oracles, x, y, batch, h: &h, j: &j, unit: &unit, hc: &hc, jc: &jc)
             } else {
-                let tau = min(1, cTau * r)
+                let tau = step.momentumX!
                 Self.matrices(oracles, x, y, batch, h: &hNew, j: &jNew, unit: &unit, hc: &hc, jc: &jc)
                 Self.matrices(oracles, xOld, yOld, batch, h: &hOld, j: &jOld, unit: &unit, hc: &hc, jc: &jc)
                 for i in h.indices { h[i] = (1 - tau) * (h[i] - hOld[i]) + hNew[i] }
@@ -123,7 +129,7 @@ public struct STABLE: BilevelSolver {
             oracles.gradXF(x, y, batch, into: &fx)
             oracles.gradYF(x, y, batch, into: &fy)
             Self.solve(vectors, inverse, fy, into: &w, work: &work)
-            let ak = a * r, bk = b * r
+            let ak = step.x, bk = step.y
             for p in 0..<dx {
                 var acc = 0.0
                 for q in 0..<dy { acc += j[p * dy + q] * w[q] }

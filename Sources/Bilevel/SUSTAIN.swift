@@ -9,7 +9,7 @@ import Randomness
 /// Schedule: α_k = a/(w + k)^{1/3}, β_k = c_β α_k, η_{k+1} = min(1, c_η α_k²).
 /// Proved: Õ(ε^-1.5) stochastic oracle calls (paper's main theorem; theorem number unconfirmed).
 /// Differs from MRBO in the truncated (one-product) hypergradient and the absolute-step schedule.
-public struct SUSTAIN: BilevelSolver {
+public struct SUSTAIN: ScheduledSolver {
     public static let name = "sustain"
     public static let summary = "SUSTAIN: STORM momentum on both levels, one-product Neumann estimate, Õ(ε^-1.5) (Khanduri et al. 2021)"
     public static let proved: ProvedRate = .epsilonExponent(1.5, source: "Khanduri et al. 2021, Õ; theorem number unconfirmed")
@@ -36,6 +36,13 @@ public struct SUSTAIN: BilevelSolver {
         neumann = try NeumannParameters.make(values, problem, randomTruncation: true)
     }
 
+    /// r_k = (w/(w+k))^{1/3}; steps a·r_k and β·r_k; momentum η = min(1, c_η r_k²) on both levels.
+    public func rates(at k: Int) -> StepRates {
+        let r = pow(w / (w + Double(k)), 1.0 / 3)
+        let eta = min(1, ce * r * r)
+        return StepRates(x: a * r, y: b * r, momentumX: eta, momentumY: eta)
+    }
+
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
         let dx = x.count, dy = y.count
         let work = NeumannEstimator.Workspace(xDimension: dx, yDimension: dy)
@@ -46,11 +53,11 @@ public struct SUSTAIN: BilevelSolver {
         var xOld = x, yOld = y
         var k = 0
         repeat {
-            let r = pow(w / (w + Double(k)), 1.0 / 3)
+            let step = rates(at: k)
             xOld = x; yOld = y
-            Vec.axpy(-a * r, hf, &x)
-            Vec.axpy(-b * r, hg, &y)
-            let eta = min(1, ce * r * r)
+            Vec.axpy(-step.x, hf, &x)
+            Vec.axpy(-step.y, hg, &y)
+            let eta = step.momentumX!
             let batch = oracles.draw(bs, stream)
             oracles.gradYG(x, y, batch, into: &gNew)
             oracles.gradYG(xOld, yOld, batch, into: &gOld)

@@ -4,7 +4,7 @@ import Randomness
 
 /// TTSA (Hong, Wai, Wang, Yang 2020): single-loop two-timescale stochastic approximation,
 /// α_k ∝ k^{-3/5} on x and β_k ∝ k^{-2/5} on y, one lower step per upper step.
-public struct TTSA: BilevelSolver {
+public struct TTSA: ScheduledSolver {
     public static let name = "ttsa"
     public static let summary = "TTSA: two-timescale single loop, O(ε^-2.5) (Hong et al. 2020)"
     public static let proved: ProvedRate = .epsilonExponent(2.5, source: "Hong, Wai, Wang, Yang 2020; theorem number unconfirmed")
@@ -30,15 +30,21 @@ public struct TTSA: BilevelSolver {
         neumann = try NeumannParameters.make(values, problem)
     }
 
+    /// α_k = α₀(k₀/(k₀+k))^{3/5}, β_k = β₀(k₀/(k₀+k))^{2/5} (Hong et al.'s two timescales).
+    public func rates(at k: Int) -> StepRates {
+        StepRates(x: decayed(a, k, offset: k0, power: 0.6), y: decayed(b, k, offset: k0, power: 0.4))
+    }
+
     public func run(_ oracles: CountingOracles, x: inout [Double], y: inout [Double], stream: RandomStream, recorder: Recorder) {
         let work = NeumannEstimator.Workspace(xDimension: x.count, yDimension: y.count)
         var gy = [Double](repeating: 0, count: y.count), hg = [Double](repeating: 0, count: x.count)
         var k = 0
         repeat {
             oracles.gradYG(x, y, oracles.draw(bs, stream), into: &gy)
-            Vec.axpy(-decayed(b, k, offset: k0, power: 0.4), gy, &y)
+            let step = rates(at: k)
+            Vec.axpy(-step.y, gy, &y)
             neumann.estimate(oracles, x, y, neumann.draw(oracles, batch: bs, stream: stream), work: work, into: &hg)
-            Vec.axpy(-decayed(a, k, offset: k0, power: 0.6), hg, &x)
+            Vec.axpy(-step.x, hg, &x)
             k += 1
         } while recorder.observe(x, y)
     }
