@@ -43,7 +43,8 @@ public enum BoundaryFinding: String, Sendable, Codable {
 /// A check's statistic, its line and its outcome under its form, as the record keeps them.
 ///
 /// The margin of safety is the distance of the judged end (or estimate) from its line in units of the interval's
-/// half-width, positive on the passing side; under 1, one more seed could flip the check. It is nil where the form has
+/// half-width, positive on the passing side; under 1, one more seed could flip the check. For a boundary check it is the
+/// shift that would change the outcome (positive when the check passes, negative when it does not). It is nil where the form has
 /// no interval (invariant, a point statistic of a fit) or the interval has no width.
 public struct Judgement: Sendable, Codable, Equatable {
     public var form: VerdictForm
@@ -299,11 +300,28 @@ public struct Boundary: Sendable {
         let finding: BoundaryFinding = aboveLine ? (paper == .above ? .reproduces : .doesNotReproduce)
             : belowLine ? (paper == .below ? .reproduces : .doesNotReproduce) : .inconclusive
         let hw = max(ci.upper - ci.estimate, ci.estimate - ci.lower)
-        // Clear of the line: how far; straddling it: how far into the other side the nearer end reaches (negative).
-        let distance = aboveLine ? ci.lower - line : belowLine ? line - ci.upper : -min(ci.upper - line, line - ci.lower)
         let outcome: CheckOutcome = accepts.contains(finding) ? .passed : (finding == .inconclusive ? .inconclusive : .failed)
         return Judgement(form: .boundary, estimate: ci.estimate, lower: ci.lower, upper: ci.upper, level: ci.level, n: ci.sampleSize, line: lineText,
-                         marginOfSafety: safety(distance, hw), outcome: outcome, finding: finding)
+                         marginOfSafety: distanceToOtherOutcome(ci).flatMap { safety($0, hw) }, outcome: outcome, finding: finding)
+    }
+
+    /// How far the interval must shift to change the check's outcome: to the nearest finding the check does not accept
+    /// when it passes (positive), to the nearest one it accepts when it does not (negative); nil when every finding is
+    /// accepted. A boundary check may accept a straddling interval, so the distance to the line alone has the wrong sign.
+    func distanceToOtherOutcome(_ ci: ConfidenceInterval) -> Double? {
+        let above: BoundaryFinding = paper == .above ? .reproduces : .doesNotReproduce
+        let below: BoundaryFinding = paper == .above ? .doesNotReproduce : .reproduces
+        // Shifted by s, the interval lies above the line once s > line − lower, below once s < line − upper, straddles between.
+        let reach: [(BoundaryFinding, Double)] = [
+            (above, max(0, line - ci.lower)),
+            (below, max(0, ci.upper - line)),
+            (.inconclusive, ci.lower > line ? ci.lower - line : ci.upper < line ? line - ci.upper : 0),
+        ]
+        let current = ci.lower > line ? above : ci.upper < line ? below : .inconclusive
+        if accepts.contains(current) {
+            return reach.filter { !accepts.contains($0.0) }.map(\.1).min()
+        }
+        return reach.filter { accepts.contains($0.0) }.map(\.1).min().map { -$0 }
     }
 
     var lineText: String {

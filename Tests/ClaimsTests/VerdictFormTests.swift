@@ -61,6 +61,32 @@ import Testing
         #expect(Count(line: 2, required: 2).judge([1, 4, 5]).outcome == .passed)
     }
 
+    /// Hand intervals of half-width 1 against line 0 (paper: above): the margin is the shift that changes the outcome.
+    @Test("a boundary margin of safety is positive exactly when the check passes, for every set of accepted findings",
+          arguments: [
+            // (lower, upper, accepted, margin, outcome)
+            (0.5, 2.5, "r", 0.5, "passed"),          // clear above; straddling is not accepted: 0.5 away
+            (0.5, 2.5, "r i", 2.5, "passed"),        // straddling accepted: it fails only once wholly below, 2.5 away
+            (-0.4, 1.6, "r i", 1.6, "passed"),       // an accepted straddle (the old rule gave −0.4 here)
+            (-0.4, 1.6, "r", -0.4, "inconclusive"),  // not accepted: 0.4 short of reproducing
+            (-2.5, -0.5, "r", -2.5, "failed"),       // wholly below: 2.5 short of reproducing
+            (-2.5, -0.5, "d i", 2.5, "passed"),      // a claim that the effect is absent
+            (1.0, 3.0, "d i", -1.0, "failed"),       // a power control that fails as needed: 1 short of passing
+          ] as [(Double, Double, String, Double, String)])
+    func boundaryMarginOfSafety(_ c: (Double, Double, String, Double, String)) throws {
+        let names: [Substring: BoundaryFinding] = ["r": .reproduces, "d": .doesNotReproduce, "i": .inconclusive]
+        let accepts = Set(c.2.split(separator: " ").compactMap { names[$0] })
+        let ci = ConfidenceInterval(estimate: (c.0 + c.1) / 2, lower: c.0, upper: c.1, level: 0.95, method: .tOverSeeds, sampleSize: 10)
+        let j = Boundary(line: 0, paper: .above, accepts: accepts).judge(ci)
+        #expect(j.outcome.rawValue == c.4)
+        #expect(abs((j.marginOfSafety ?? .nan) - c.3) < 1e-12)
+        // Every finding accepted: nothing can change the outcome, so there is no margin.
+        #expect(Boundary(line: 0, paper: .above, accepts: [.reproduces, .doesNotReproduce, .inconclusive]).judge(ci).marginOfSafety == nil)
+        // A control's margin is negated in replication summaries: positive when it fails, as it must.
+        let control = Check("c", role: .control, j, detail: "d")
+        #expect(control.neededMargin == j.marginOfSafety.map { -$0 })
+    }
+
     @Test func aBoundaryStraddlingItsLineIsInconclusiveWithItsOwnExitStatus() {
         let b = Boundary(line: 0, paper: .above)
         let straddles = b.judge([-1.0, 0.5, 1, 2, -0.5])
