@@ -19,6 +19,9 @@ public enum ClaimRegistry {
         GreedyLogToleranceClaim(),
         GreedyVsMagnitudeClaim(),
         GreedyAssumptionClaim(),
+        RiglVsGmpClaim(),
+        RiglVsDstClaim(),
+        RiglLongerClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.

@@ -26,6 +26,12 @@ import Testing
         "greedy-vs-magnitude": (1, "d30239b324a33763197ee9ab44f9691c0717adfe39df6c533e91dac850e819cd"),
         // issue #30 item 8: the interior assumption and the exponential regime on a trained MLP's neuron atoms
         "greedy-assumption": (1, "5aded03dc47f8404cb28bf2c6595192f15621bdb6b0c26fdbbc565ba39ee14f8"),
+        // issue #33: RigL against gradual magnitude pruning (margin 2 points from calibration seed 1000)
+        "rigl-vs-gmp": (1, "beaa50011375942a3183d9b12f456404e22659ca02eaf280281ef1320081ddd8"),
+        // issue #33: RigL against SET/SNFS and small-dense, boundary per sparsity (findings from calibration seed 1000)
+        "rigl-vs-dst": (1, "af1bc6d612988866df8038da35c1f5348b3e0062643813612a4aaedae4e9e9b8"),
+        // issue #33: RigL 1x/2x/5x against GMP 1x, 1x = 10 epochs (chosen on calibration seed 1000)
+        "rigl-longer": (1, "0b44a6d1f77339a07cb09347a2ce5f521768b44c9b7fe400bf48e90aecb3adb4"),
     ]
 
     @Test(arguments: ClaimRegistry.all.names) func everyRuleIsPinnedAtItsVersion(id: String) throws {
