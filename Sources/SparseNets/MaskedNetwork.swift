@@ -73,8 +73,8 @@ public struct MaskedNetwork: Sendable {
                 width = h
             }
             layers.append(DenseLayer(inputs: width, outputs: classCount))
-            let residual = hidden.indices.map { $0 > 0 } + [false]
-            try self.init(layers: layers, pools: pools, residual: Array(residual.dropLast()), stream: stream, initialization: initialization)
+            // Every hidden layer after the first adds its input (the parser made their widths equal).
+            try self.init(layers: layers, pools: pools, residual: hidden.indices.map { $0 > 0 }, stream: stream, initialization: initialization)
             return
         }
         try self.init(layers: layers, pools: pools, stream: stream, initialization: initialization)

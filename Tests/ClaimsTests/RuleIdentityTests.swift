@@ -26,6 +26,8 @@ import Testing
         "greedy-vs-magnitude": (1, "d30239b324a33763197ee9ab44f9691c0717adfe39df6c533e91dac850e819cd"),
         // issue #30 item 8: the interior assumption and the exponential regime on a trained MLP's neuron atoms
         "greedy-assumption": (1, "5aded03dc47f8404cb28bf2c6595192f15621bdb6b0c26fdbbc565ba39ee14f8"),
+        // issue #32: MNIST-1D's published table (the owner's tolerances; GRU row pending, adding it is v2)
+        "mnist1d-baselines": (1, "5617f1e7b607c165651c810ec9b0dfa4401a1c764cc71ca818e0fa4e7594e6a7"),
     ]
 
     @Test(arguments: ClaimRegistry.all.names) func everyRuleIsPinnedAtItsVersion(id: String) throws {
