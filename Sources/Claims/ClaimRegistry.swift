@@ -22,6 +22,7 @@ public enum ClaimRegistry {
         RiglVsGmpClaim(),
         RiglVsDstClaim(),
         RiglLongerClaim(),
+        MNIST1DBaselinesClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.

@@ -64,7 +64,7 @@ struct LotteryCommand: ParsableCommand {
         return p
     }
 
-    @Option(help: ArgumentHelp("Network (repeatable to sweep capacity): mlp:W1,W2,… or cnn:C1,C2[,…][:nopool] (default mlp:64,64, the MLP 64-64-64-10 on the digits).", valueName: "net"))
+    @Option(help: ArgumentHelp("Network (repeatable to sweep capacity): mlp:W1,W2,…, cnn:C1,C2[,…][:nopool], cnn1d:C1,…:kK1,…:sS:pP (1-D convolutions) or resmlp:W,W (residual MLP) (default mlp:64,64, the MLP 64-64-64-10 on the digits).", valueName: "net"))
     var net: [String] = []
 
     @Option(help: help(recipe("lr"), ", or a comma-separated list to sweep"))

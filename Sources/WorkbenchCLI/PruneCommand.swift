@@ -61,7 +61,7 @@ struct PruneCommand: ParsableCommand {
     @Option(help: "Sparsity (fraction removed) in [0, 1), or a comma-separated list.")
     var sparsity = "0.98"
 
-    @Option(help: "Network: mlp:W1,W2,… or cnn:C1,C2[,…][:nopool] (default mlp:300,100; --model replaces it).")
+    @Option(help: "Network: mlp:W1,W2,…, cnn:C1,C2[,…][:nopool], cnn1d:C1,…:kK1,…:sS:pP (1-D convolutions, e.g. cnn1d:25,25,25:k5,3,3:s2:p1) or resmlp:W,W (residual MLP) (default mlp:300,100; --model replaces it).")
     var net: String?
 
     @Option(help: ArgumentHelp("Data split by the policy: \(BuiltinDatasets.names.joined(separator: ", ")), a .csv / .libsvm file, or images.idx,labels.idx (default digits; exclusive with --train).", valueName: "data"))

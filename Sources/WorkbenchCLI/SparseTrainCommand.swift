@@ -76,7 +76,7 @@ struct SparseTrainCommand: ParsableCommand {
     @Option(name: .customLong("flops-reference"), help: ArgumentHelp("With --budget flops: the distribution whose inference FLOPs at --sparsity are matched (default uniform).", valueName: "dist"))
     var flopsReference: String?
 
-    @Option(help: "Network: mlp:W1,W2,…, cnn:C1,C2[,…][:nopool], cnn:8,16p,32p,64p (p = 2×2 pooling after that conv), or small-cnn (default mlp:256,256; --model replaces it).")
+    @Option(help: "Network: mlp:W1,W2,…, cnn:C1,C2[,…][:nopool], cnn:8,16p,32p,64p (p = 2×2 pooling after that conv), small-cnn, cnn1d:C1,…:kK1,…:sS:pP (1-D convolutions) or resmlp:W,W (residual MLP) (default mlp:256,256; --model replaces it).")
     var net: String?
 
     @Option(help: ArgumentHelp("Data split by the policy: \(BuiltinDatasets.names.joined(separator: ", ")), a .csv / .libsvm file, or images.idx,labels.idx (default digits; exclusive with --train).", valueName: "data"))

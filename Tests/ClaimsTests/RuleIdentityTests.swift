@@ -32,6 +32,8 @@ import Testing
         "rigl-vs-dst": (1, "af1bc6d612988866df8038da35c1f5348b3e0062643813612a4aaedae4e9e9b8"),
         // issue #33: RigL 1x/2x/5x against GMP 1x, 1x = 10 epochs (chosen on calibration seed 1000)
         "rigl-longer": (1, "0b44a6d1f77339a07cb09347a2ce5f521768b44c9b7fe400bf48e90aecb3adb4"),
+        // issue #32: MNIST-1D's published table (the owner's tolerances; GRU row pending, adding it is v2)
+        "mnist1d-baselines": (1, "5617f1e7b607c165651c810ec9b0dfa4401a1c764cc71ca818e0fa4e7594e6a7"),
     ]
 
     @Test(arguments: ClaimRegistry.all.names) func everyRuleIsPinnedAtItsVersion(id: String) throws {
