@@ -109,16 +109,17 @@ public struct BiGRUClassifier: Sendable {
     public var parameterCount: Int { parameters.count }
 
     /// Class scores (classes × batch) for inputs of `length · inputFeatures` rows, one column per sample.
-    public func logits(inputs: Matrix) throws -> Matrix {
+    public func logits(inputs: Matrix, workspace: BiGRUWorkspace? = nil) throws -> Matrix {
         try validate(inputs: inputs, labels: nil)
-        let pass = try Pass(self, inputs: inputs)
+        let pass = workspace ?? BiGRUWorkspace()
+        try pass.forward(self, inputs: inputs)
         return pass.logits
     }
 
     /// The fraction of samples whose largest logit is their label (ties go to the lower class).
-    public func accuracy(inputs: Matrix, labels: [Int]) throws -> Double {
+    public func accuracy(inputs: Matrix, labels: [Int], workspace: BiGRUWorkspace? = nil) throws -> Double {
         try validate(inputs: inputs, labels: labels)
-        let z = try logits(inputs: inputs)
+        let z = try logits(inputs: inputs, workspace: workspace)
         var correct = 0
         for b in 0..<z.cols {
             var best = 0
@@ -130,10 +131,12 @@ public struct BiGRUClassifier: Sendable {
 
     /// Mean cross-entropy over the batch; `gradient` (resized to the parameter count if needed) receives its
     /// gradient with respect to `parameters` by backpropagation through time, masked entries exactly 0.
-    public func lossAndGradient(inputs: Matrix, labels: [Int], gradient: inout [Double]) throws -> Double {
+    /// A `workspace` reused across calls keeps the per-step buffers allocated (one per thread).
+    public func lossAndGradient(inputs: Matrix, labels: [Int], gradient: inout [Double], workspace: BiGRUWorkspace? = nil) throws -> Double {
         try validate(inputs: inputs, labels: labels)
         if gradient.count != parameters.count { gradient = [Double](repeating: 0, count: parameters.count) }
-        var pass = try Pass(self, inputs: inputs)
+        let pass = workspace ?? BiGRUWorkspace()
+        try pass.forward(self, inputs: inputs)
         let loss = pass.crossEntropy(labels: labels)
         guard loss.isFinite else { throw SparseNetsError("BiGRU: the loss is not finite (\(loss)); the parameters diverged") }
         try pass.backward(self, gradient: &gradient)
@@ -167,61 +170,83 @@ public struct BiGRUClassifier: Sendable {
     }
 }
 
-/// One forward pass over a batch, keeping what backpropagation through time needs.
+/// Scratch buffers of `BiGRUClassifier` for one batch size, reused across calls (never shared between threads).
 ///
 /// Per direction, "step-block" buffers hold processing step s of sample b in column s·B + b; the input
-/// projections use the inputs' own order, column t + L·b, so one gemm covers all steps.
-private struct Pass {
-    let L: Int, H: Int, F: Int, C: Int, B: Int
+/// projections use the inputs' own order, column t + L·b, so one gemm covers all steps. Every buffer is
+/// overwritten in full by each pass, so reuse needs no clearing.
+public final class BiGRUWorkspace {
+    var L = 0, H = 0, F = 0, C = 0, B = 0
     /// The inputs viewed as F × (L·B), column t + L·b.
-    let x: Matrix
+    var x = Matrix(rows: 0, cols: 0)
     /// Effective (masked) weights per direction, and the read-out's.
     var wih: [Matrix] = [], whh: [Matrix] = []
-    var wOut: Matrix
-    /// Per direction: W_ih x + b_ih for every step (3H × L·B, column t + L·b).
+    var wOut = Matrix(rows: 0, cols: 0)
+    /// Per direction: W_ih x for every step (3H × L·B, column t + L·b).
     var gi: [Matrix] = []
     /// Per direction, step blocks: the state before the step (H), the gates r, z, n (3H), and W_hn h + b_hn (H).
     var hPrev: [Matrix] = [], gates: [Matrix] = [], hn: [Matrix] = []
-    /// The flattened outputs (2HL × B) and the logits (C × B), then the softmax probabilities after `crossEntropy`.
-    var z: Matrix
-    var logits: Matrix
-    var probabilities: Matrix
+    /// The flattened outputs (2HL × B) and the logits (C × B); softmax − one-hot after `crossEntropy`.
+    var z = Matrix(rows: 0, cols: 0)
+    var logits = Matrix(rows: 0, cols: 0)
+    var probabilities = Matrix(rows: 0, cols: 0)
+    /// Per-step state and its gradient (H × B), hidden projections and their gradient (3H × B).
+    var h = Matrix(rows: 0, cols: 0), gh = Matrix(rows: 0, cols: 0), dh = Matrix(rows: 0, cols: 0), dgh = Matrix(rows: 0, cols: 0)
+    /// Backward: pre-activation gradients per direction (input side column t + L·b, hidden side step blocks), dz.
+    var dgi: [Matrix] = [], dghAll: [Matrix] = []
+    var dz = Matrix(rows: 0, cols: 0)
 
-    init(_ net: BiGRUClassifier, inputs: Matrix) throws {
-        L = net.length; H = net.hidden; F = net.inputFeatures; C = net.classes; B = inputs.cols
+    /// Empty buffers, sized on first use.
+    public init() {}
+
+    /// Sizes every buffer for this network and batch (allocating only when a shape changed).
+    func prepare(_ net: BiGRUClassifier, batch: Int) {
+        guard (L, H, F, C, B) != (net.length, net.hidden, net.inputFeatures, net.classes, batch) else { return }
+        (L, H, F, C, B) = (net.length, net.hidden, net.inputFeatures, net.classes, batch)
+        let g = 3 * H, steps = L * B
+        gi = (0..<2).map { _ in Matrix(rows: g, cols: steps) }
+        hPrev = (0..<2).map { _ in Matrix(rows: H, cols: steps) }
+        gates = (0..<2).map { _ in Matrix(rows: g, cols: steps) }
+        hn = (0..<2).map { _ in Matrix(rows: H, cols: steps) }
+        dgi = (0..<2).map { _ in Matrix(rows: g, cols: steps) }
+        dghAll = (0..<2).map { _ in Matrix(rows: g, cols: steps) }
+        z = Matrix(rows: 2 * H * L, cols: B)
+        dz = Matrix(rows: 2 * H * L, cols: B)
+        logits = Matrix(rows: C, cols: B)
+        probabilities = Matrix(rows: C, cols: B)
+        h = Matrix(rows: H, cols: B); dh = Matrix(rows: H, cols: B)
+        gh = Matrix(rows: g, cols: B); dgh = Matrix(rows: g, cols: B)
+    }
+
+    func forward(_ net: BiGRUClassifier, inputs: Matrix) throws {
+        prepare(net, batch: inputs.cols)
         let g = 3 * H
         x = try Matrix(rows: F, cols: L * B, columnMajor: inputs.storage)
         let p = net.parameters, m = net.mask
         func effective(_ r: Range<Int>, _ rows: Int, _ cols: Int) throws -> Matrix {
             try Matrix(rows: rows, cols: cols, columnMajor: r.map { p[$0] * m[$0] })
         }
+        wih = []; whh = []
         for d in 0..<2 {
             wih.append(try effective(net.inputWeightsRange(direction: d), g, F))
             whh.append(try effective(net.hiddenWeightsRange(direction: d), g, H))
         }
         wOut = try effective(net.outputWeightsRange, C, 2 * H * L)
-        z = Matrix(rows: 2 * H * L, cols: B)
-        logits = Matrix(rows: C, cols: B)
-        probabilities = Matrix(rows: 0, cols: 0)
 
-        var h = Matrix(rows: H, cols: B)
-        var gh = Matrix(rows: g, cols: B)
         for d in 0..<2 {
-            var giD = Matrix(rows: g, cols: L * B)
-            try gemm(wih[d], x, into: &giD)
+            try gemm(wih[d], x, into: &gi[d])
             let bih = Array(p[net.inputBiasRange(direction: d)]), bhh = Array(p[net.hiddenBiasRange(direction: d)])
-            var hPrevD = Matrix(rows: H, cols: L * B), gatesD = Matrix(rows: g, cols: L * B), hnD = Matrix(rows: H, cols: L * B)
             for i in h.storage.indices { h.storage[i] = 0 }
             for s in 0..<L {
                 let t = d == 0 ? s : L - 1 - s
                 try gemm(whh[d], h, into: &gh)
                 let (LL, HH, BB, zRows) = (L, H, B, 2 * H * L)
-                giD.storage.withUnsafeBufferPointer { giP in
+                gi[d].storage.withUnsafeBufferPointer { giP in
                     gh.storage.withUnsafeBufferPointer { ghP in
                         h.storage.withUnsafeMutableBufferPointer { hP in
-                            hPrevD.storage.withUnsafeMutableBufferPointer { hpP in
-                                gatesD.storage.withUnsafeMutableBufferPointer { gaP in
-                                    hnD.storage.withUnsafeMutableBufferPointer { hnP in
+                            hPrev[d].storage.withUnsafeMutableBufferPointer { hpP in
+                                gates[d].storage.withUnsafeMutableBufferPointer { gaP in
+                                    hn[d].storage.withUnsafeMutableBufferPointer { hnP in
                                         z.storage.withUnsafeMutableBufferPointer { zP in
                                             for b in 0..<BB {
                                                 let giCol = giP.baseAddress! + (t + LL * b) * g, ghCol = ghP.baseAddress! + b * g
@@ -234,7 +259,7 @@ private struct Pass {
                                                     let r = 1 / (1 + exp(-(giCol[i] + bih[i] + ghCol[i] + bhh[i])))
                                                     let u = 1 / (1 + exp(-(giCol[HH + i] + bih[HH + i] + ghCol[HH + i] + bhh[HH + i])))
                                                     let hnv = ghCol[2 * HH + i] + bhh[2 * HH + i]
-                                                    let n = tanh(giCol[2 * HH + i] + bih[2 * HH + i] + r * hnv)
+                                                    let n = 2 / (1 + exp(-2 * (giCol[2 * HH + i] + bih[2 * HH + i] + r * hnv))) - 1   // tanh by one exp, cheaper than libm's tanh
                                                     let old = hCol[i]
                                                     hpCol[i] = old
                                                     gaCol[i] = r; gaCol[HH + i] = u; gaCol[2 * HH + i] = n
@@ -252,7 +277,6 @@ private struct Pass {
                     }
                 }
             }
-            gi.append(giD); hPrev.append(hPrevD); gates.append(gatesD); hn.append(hnD)
         }
         try gemm(wOut, z, into: &logits)
         let bOut = Array(p[net.outputBiasRange])
@@ -260,8 +284,7 @@ private struct Pass {
     }
 
     /// Mean cross-entropy of `labels`; leaves the softmax probabilities in `probabilities`.
-    mutating func crossEntropy(labels: [Int]) -> Double {
-        probabilities = logits
+    func crossEntropy(labels: [Int]) -> Double {
         var total = 0.0
         for b in 0..<B {
             let base = b * C
@@ -283,8 +306,8 @@ private struct Pass {
     /// Writes ∂(mean loss)/∂parameters (unmasked) into `gradient`; call after `crossEntropy`.
     func backward(_ net: BiGRUClassifier, gradient: inout [Double]) throws {
         let g = 3 * H
-        var dLogits = probabilities
-        scal(1 / Double(B), &dLogits.storage)
+        scal(1 / Double(B), &probabilities.storage)
+        let dLogits = probabilities
         // Read-out: dW = dLogits zᵀ, db = Σ_b dLogits, dz = Wᵀ dLogits.
         var dW = Matrix(rows: C, cols: 2 * H * L)
         try gemm(dLogits, z, transposeB: .transpose, into: &dW)
@@ -295,14 +318,10 @@ private struct Pass {
             for b in 0..<B { s += dLogits.storage[c + b * C] }
             gradient[ob + c] = s
         }
-        var dz = Matrix(rows: 2 * H * L, cols: B)
         try gemm(wOut, dLogits, transposeA: .transpose, into: &dz)
 
-        var dh = Matrix(rows: H, cols: B)
-        var dgh = Matrix(rows: g, cols: B)
         for d in 0..<2 {
             // Pre-activation gradients: input side (column t + L·b, like gi) and hidden side (step blocks).
-            var dgiD = Matrix(rows: g, cols: L * B), dghD = Matrix(rows: g, cols: L * B)
             for i in dh.storage.indices { dh.storage[i] = 0 }
             for s in stride(from: L - 1, through: 0, by: -1) {
                 let t = d == 0 ? s : L - 1 - s
@@ -312,8 +331,8 @@ private struct Pass {
                         hPrev[d].storage.withUnsafeBufferPointer { hpP in
                             gates[d].storage.withUnsafeBufferPointer { gaP in
                                 hn[d].storage.withUnsafeBufferPointer { hnP in
-                                    dgiD.storage.withUnsafeMutableBufferPointer { dgiP in
-                                        dghD.storage.withUnsafeMutableBufferPointer { dghAll in
+                                    dgi[d].storage.withUnsafeMutableBufferPointer { dgiP in
+                                        dghAll[d].storage.withUnsafeMutableBufferPointer { dghAllP in
                                             dgh.storage.withUnsafeMutableBufferPointer { dghP in
                                                 for b in 0..<BB {
                                                     let col = s * BB + b
@@ -322,7 +341,7 @@ private struct Pass {
                                                     let hpCol = hpP.baseAddress! + col * HH, gaCol = gaP.baseAddress! + col * g
                                                     let hnCol = hnP.baseAddress! + col * HH
                                                     let dgiCol = dgiP.baseAddress! + (t + LL * b) * g
-                                                    let dghCol = dghP.baseAddress! + b * g, dghKeep = dghAll.baseAddress! + col * g
+                                                    let dghCol = dghP.baseAddress! + b * g, dghKeep = dghAllP.baseAddress! + col * g
                                                     for i in 0..<HH {
                                                         let dOut = dhCol[i] + dzCol[i]
                                                         let r = gaCol[i], u = gaCol[HH + i], n = gaCol[2 * HH + i]
@@ -347,16 +366,22 @@ private struct Pass {
             }
             // Weight gradients summed over all steps in one gemm each.
             var dWih = Matrix(rows: g, cols: F), dWhh = Matrix(rows: g, cols: H)
-            try gemm(dgiD, x, transposeB: .transpose, into: &dWih)
-            try gemm(dghD, hPrev[d], transposeB: .transpose, into: &dWhh)
+            try gemm(dgi[d], x, transposeB: .transpose, into: &dWih)
+            try gemm(dghAll[d], hPrev[d], transposeB: .transpose, into: &dWhh)
             gradient.replaceSubrange(net.inputWeightsRange(direction: d), with: dWih.storage)
             gradient.replaceSubrange(net.hiddenWeightsRange(direction: d), with: dWhh.storage)
             let ib = net.inputBiasRange(direction: d).lowerBound, hb = net.hiddenBiasRange(direction: d).lowerBound
-            for j in 0..<g { gradient[ib + j] = 0; gradient[hb + j] = 0 }
-            for col in 0..<(L * B) {
-                for j in 0..<g {
-                    gradient[ib + j] += dgiD.storage[col * g + j]
-                    gradient[hb + j] += dghD.storage[col * g + j]
+            let steps = L * B
+            gradient.withUnsafeMutableBufferPointer { gp in
+                dgi[d].storage.withUnsafeBufferPointer { a in
+                    dghAll[d].storage.withUnsafeBufferPointer { c in
+                        let gi = gp.baseAddress! + ib, gh = gp.baseAddress! + hb
+                        for j in 0..<g { gi[j] = 0; gh[j] = 0 }
+                        for col in 0..<steps {
+                            let ac = a.baseAddress! + col * g, cc = c.baseAddress! + col * g
+                            for j in 0..<g { gi[j] += ac[j]; gh[j] += cc[j] }
+                        }
+                    }
                 }
             }
         }
