@@ -173,16 +173,17 @@ public struct BiGRUClassifier: Sendable {
 /// Scratch buffers of `BiGRUClassifier` for one batch size, reused across calls (never shared between threads).
 ///
 /// Per direction, "step-block" buffers hold processing step s of sample b in column s·B + b; the input
-/// projections use the inputs' own order, column t + L·b, so one gemm covers all steps. Every buffer is
+/// projections are indexed by time, column t·B + b, so one gemm covers all steps and each step reads one
+/// contiguous block (the inputs are copied to that order once per call). Every buffer is
 /// overwritten in full by each pass, so reuse needs no clearing.
 public final class BiGRUWorkspace {
     var L = 0, H = 0, F = 0, C = 0, B = 0
-    /// The inputs viewed as F × (L·B), column t + L·b.
+    /// The inputs as F × (L·B) in time-major order, column t·B + b.
     var x = Matrix(rows: 0, cols: 0)
     /// Effective (masked) weights per direction, and the read-out's.
     var wih: [Matrix] = [], whh: [Matrix] = []
     var wOut = Matrix(rows: 0, cols: 0)
-    /// Per direction: W_ih x for every step (3H × L·B, column t + L·b).
+    /// Per direction: W_ih x for every step (3H × L·B, column t·B + b).
     var gi: [Matrix] = []
     /// Per direction, step blocks: the state before the step (H), the gates r, z, n (3H), and W_hn h + b_hn (H).
     var hPrev: [Matrix] = [], gates: [Matrix] = [], hn: [Matrix] = []
@@ -192,7 +193,7 @@ public final class BiGRUWorkspace {
     var probabilities = Matrix(rows: 0, cols: 0)
     /// Per-step state and its gradient (H × B), hidden projections and their gradient (3H × B).
     var h = Matrix(rows: 0, cols: 0), gh = Matrix(rows: 0, cols: 0), dh = Matrix(rows: 0, cols: 0), dgh = Matrix(rows: 0, cols: 0)
-    /// Backward: pre-activation gradients per direction (input side column t + L·b, hidden side step blocks), dz.
+    /// Backward: pre-activation gradients per direction (input side column t·B + b, hidden side step blocks), dz.
     var dgi: [Matrix] = [], dghAll: [Matrix] = []
     var dz = Matrix(rows: 0, cols: 0)
 
@@ -210,6 +211,7 @@ public final class BiGRUWorkspace {
         hn = (0..<2).map { _ in Matrix(rows: H, cols: steps) }
         dgi = (0..<2).map { _ in Matrix(rows: g, cols: steps) }
         dghAll = (0..<2).map { _ in Matrix(rows: g, cols: steps) }
+        x = Matrix(rows: F, cols: steps)
         z = Matrix(rows: 2 * H * L, cols: B)
         dz = Matrix(rows: 2 * H * L, cols: B)
         logits = Matrix(rows: C, cols: B)
@@ -221,7 +223,16 @@ public final class BiGRUWorkspace {
     func forward(_ net: BiGRUClassifier, inputs: Matrix) throws {
         prepare(net, batch: inputs.cols)
         let g = 3 * H
-        x = try Matrix(rows: F, cols: L * B, columnMajor: inputs.storage)
+        let (LF, FF, BB) = (L * F, F, B)
+        inputs.storage.withUnsafeBufferPointer { src in
+            x.storage.withUnsafeMutableBufferPointer { dst in
+                for b in 0..<BB {
+                    for t in 0..<(LF / FF) {
+                        for f in 0..<FF { dst[(t * BB + b) * FF + f] = src[b * LF + t * FF + f] }
+                    }
+                }
+            }
+        }
         let p = net.parameters, m = net.mask
         func effective(_ r: Range<Int>, _ rows: Int, _ cols: Int) throws -> Matrix {
             try Matrix(rows: rows, cols: cols, columnMajor: r.map { p[$0] * m[$0] })
@@ -240,7 +251,7 @@ public final class BiGRUWorkspace {
             for s in 0..<L {
                 let t = d == 0 ? s : L - 1 - s
                 try gemm(whh[d], h, into: &gh)
-                let (LL, HH, BB, zRows) = (L, H, B, 2 * H * L)
+                let (HH, BB, zRows) = (H, B, 2 * H * L)
                 gi[d].storage.withUnsafeBufferPointer { giP in
                     gh.storage.withUnsafeBufferPointer { ghP in
                         h.storage.withUnsafeMutableBufferPointer { hP in
@@ -249,7 +260,7 @@ public final class BiGRUWorkspace {
                                     hn[d].storage.withUnsafeMutableBufferPointer { hnP in
                                         z.storage.withUnsafeMutableBufferPointer { zP in
                                             for b in 0..<BB {
-                                                let giCol = giP.baseAddress! + (t + LL * b) * g, ghCol = ghP.baseAddress! + b * g
+                                                let giCol = giP.baseAddress! + (t * BB + b) * g, ghCol = ghP.baseAddress! + b * g
                                                 let hCol = hP.baseAddress! + b * HH
                                                 let col = s * BB + b
                                                 let hpCol = hpP.baseAddress! + col * HH, gaCol = gaP.baseAddress! + col * g
@@ -321,11 +332,11 @@ public final class BiGRUWorkspace {
         try gemm(wOut, dLogits, transposeA: .transpose, into: &dz)
 
         for d in 0..<2 {
-            // Pre-activation gradients: input side (column t + L·b, like gi) and hidden side (step blocks).
+            // Pre-activation gradients: input side (column t·B + b, like gi) and hidden side (step blocks).
             for i in dh.storage.indices { dh.storage[i] = 0 }
             for s in stride(from: L - 1, through: 0, by: -1) {
                 let t = d == 0 ? s : L - 1 - s
-                let (LL, HH, BB, zRows) = (L, H, B, 2 * H * L)
+                let (HH, BB, zRows) = (H, B, 2 * H * L)
                 dz.storage.withUnsafeBufferPointer { dzP in
                     dh.storage.withUnsafeMutableBufferPointer { dhP in
                         hPrev[d].storage.withUnsafeBufferPointer { hpP in
@@ -340,7 +351,7 @@ public final class BiGRUWorkspace {
                                                     let dzCol = dzP.baseAddress! + (b * zRows + t * 2 * HH + d * HH)
                                                     let hpCol = hpP.baseAddress! + col * HH, gaCol = gaP.baseAddress! + col * g
                                                     let hnCol = hnP.baseAddress! + col * HH
-                                                    let dgiCol = dgiP.baseAddress! + (t + LL * b) * g
+                                                    let dgiCol = dgiP.baseAddress! + (t * BB + b) * g
                                                     let dghCol = dghP.baseAddress! + b * g, dghKeep = dghAllP.baseAddress! + col * g
                                                     for i in 0..<HH {
                                                         let dOut = dhCol[i] + dzCol[i]
