@@ -19,6 +19,7 @@ public enum ClaimRegistry {
         GreedyLogToleranceClaim(),
         GreedyVsMagnitudeClaim(),
         GreedyAssumptionClaim(),
+        MNIST1DBaselinesClaim(),
     ]) { $0.id }
 
     /// The known ids, for error messages.

@@ -15,7 +15,7 @@ public enum NetworkFile {
     public static func sequentialIndices(_ net: MaskedNetwork) -> [Int] {
         var out = [Int](), next = 0
         for (i, layer) in net.layers.enumerated() {
-            if layer is DenseLayer, i > 0, net.layers[i - 1] is ConvLayer { next += 1 } // nn.Flatten
+            if layer is DenseLayer, i > 0, net.layers[i - 1] is ConvLayer || net.layers[i - 1] is Conv1DLayer { next += 1 } // nn.Flatten
             out.append(next)
             next += 1 // the layer
             if i < net.layers.count - 1 {
@@ -32,8 +32,10 @@ public enum NetworkFile {
         for (i, layer) in net.layers.enumerated() {
             if let c = layer as? ConvLayer {
                 parts.append("nn.Conv2d(\(c.inChannels), \(c.outChannels), 3, padding=1)")
+            } else if let c = layer as? Conv1DLayer {
+                parts.append("nn.Conv1d(\(c.inChannels), \(c.outChannels), \(c.kernel), stride=\(c.stride), padding=\(c.padding))")
             } else {
-                if i > 0, net.layers[i - 1] is ConvLayer { parts.append("nn.Flatten()") }
+                if i > 0, net.layers[i - 1] is ConvLayer || net.layers[i - 1] is Conv1DLayer { parts.append("nn.Flatten()") }
                 parts.append("nn.Linear(\(layer.inputSize), \(layer.outputSize))")
             }
             if i < net.layers.count - 1 {
@@ -193,20 +195,26 @@ extension NetworkFile {
         let hidden = Array(net.layers.dropLast())
         let candidate: Architecture
         if hidden.allSatisfy({ $0 is DenseLayer }) {
-            candidate = .mlp(hidden: hidden.map(\.outputSize))
+            candidate = net.residual.contains(true) ? .resmlp(hidden: hidden.map(\.outputSize)) : .mlp(hidden: hidden.map(\.outputSize))
+        } else if case let convs = hidden.compactMap({ $0 as? Conv1DLayer }), convs.count == hidden.count {
+            candidate = .cnn1d(channels: convs.map(\.outChannels), kernels: convs.map(\.kernel), strides: convs.map(\.stride), paddings: convs.map(\.padding))
         } else if case let convs = hidden.compactMap({ $0 as? ConvLayer }), convs.count == hidden.count {
             candidate = .cnn(channels: convs.map(\.outChannels), pooling: net.pools.contains { $0 != nil })
         } else {
             return nil
         }
         guard let built = try? MaskedNetwork(candidate, inputSize: net.inputSize, classCount: net.classCount, stream: RandomStream(seed: 0)),
-              built.layers.map(shape) == net.layers.map(shape), built.pools.map({ $0 != nil }) == net.pools.map({ $0 != nil }) else { return nil }
+              built.layers.map(shape) == net.layers.map(shape), built.pools.map({ $0 != nil }) == net.pools.map({ $0 != nil }),
+              built.residual == net.residual, built.layers.map(\.description) == net.layers.map(\.description) else { return nil }
         return candidate
     }
 
     /// The layers in one line, e.g. `mlp 64-32-10` (input, hidden widths, classes) or `cnn 1x8x8 conv8 pool conv16 pool linear64-10`.
     public static func summary(_ net: MaskedNetwork) -> String {
         if net.layers.allSatisfy({ $0 is DenseLayer }) {
+            if net.residual.contains(true) {
+                return "resmlp " + ([net.inputSize] + net.layers.map(\.outputSize)).map(String.init).joined(separator: "-")
+            }
             return "mlp " + ([net.inputSize] + net.layers.map(\.outputSize)).map(String.init).joined(separator: "-")
         }
         var parts = [String]()
@@ -214,6 +222,9 @@ extension NetworkFile {
             if let c = layer as? ConvLayer {
                 if i == 0 { parts.append("\(c.inChannels)x\(c.height)x\(c.width)") }
                 parts.append("conv\(c.outChannels)")
+            } else if let c = layer as? Conv1DLayer {
+                if i == 0 { parts.append("\(c.inChannels)x\(c.length)") }
+                parts.append("conv1d\(c.outChannels)k\(c.kernel)s\(c.stride)p\(c.padding)")
             } else {
                 parts.append("linear\(layer.inputSize)-\(layer.outputSize)")
             }

@@ -133,6 +133,7 @@ public final class Propagator {
                     pool.forward(h[i], into: &a[i + 1])
                 } else {
                     relu(z[i], into: &a[i + 1])
+                    if net.residual[i] { addInPlace(a[i], to: &a[i + 1]) }
                 }
             }
         }
@@ -222,13 +223,19 @@ public final class Propagator {
             }
             layer.biasGradient(outputGradient: dz[i], beta: 0, into: &gradient.biases[i])
             if i > 0 {
+                // A residual layer i already holds ∂L/∂a[i+1] in da[i] (the skip's share, copied at step i + 1): add to it.
+                let skip = i < L - 1 && net.residual[i]
                 if let p {
-                    p.inputGradient(outputGradient: dz[i], beta: 0, into: &da[i])
+                    p.inputGradient(outputGradient: dz[i], beta: skip ? 1 : 0, into: &da[i])
                 } else {
-                    try layer.inputGradient(weights: net.parameters.weights[i], outputGradient: dz[i], workspace: workspaces[i], beta: 0, into: &da[i])
+                    try layer.inputGradient(weights: net.parameters.weights[i], outputGradient: dz[i], workspace: workspaces[i], beta: skip ? 1 : 0, into: &da[i])
                 }
                 if let pool = net.pools[i - 1] {
                     pool.adjoint(da[i], into: &dz[i - 1])
+                } else if net.residual[i - 1] {
+                    // a[i] = a[i−1] + ReLU(z[i−1]): the gradient reaches a[i−1] through the skip unchanged.
+                    copy(da[i], into: &dz[i - 1])
+                    if i - 1 > 0 { copy(da[i], into: &da[i - 1]) }
                 } else {
                     // Same shape without a pool: exchanging the two buffers replaces a copy (every element is overwritten next step).
                     swap(&da[i], &dz[i - 1])
@@ -273,6 +280,7 @@ public final class Propagator {
                     pool.forward(rh[i], into: &ra[i + 1])
                 } else {
                     copy(rz[i], into: &ra[i + 1]); Self.gate(z[i], &ra[i + 1])
+                    if net.residual[i] && i > 0 { addInPlace(ra[i], to: &ra[i + 1]) }
                 }
             }
         }
@@ -299,12 +307,14 @@ public final class Propagator {
             }
             layer.biasGradient(outputGradient: rdz[i], beta: 0, into: &hv.biases[i])
             if i > 0 {
-                try layer.inputGradient(weights: net.parameters.weights[i], outputGradient: rdz[i], workspace: workspaces[i], beta: 0, into: &rda[i])
+                let skip = i < L - 1 && net.residual[i]
+                try layer.inputGradient(weights: net.parameters.weights[i], outputGradient: rdz[i], workspace: workspaces[i], beta: skip ? 1 : 0, into: &rda[i])
                 try layer.inputGradient(weights: v.weights[i], outputGradient: dz[i], workspace: workspaces[i], beta: 1, into: &rda[i])
                 if let pool = net.pools[i - 1] {
                     pool.adjoint(rda[i], into: &rdz[i - 1])
                 } else {
                     copy(rda[i], into: &rdz[i - 1])
+                    if net.residual[i - 1] && i - 1 > 0 { copy(rda[i], into: &rda[i - 1]) }
                 }
                 Self.gate(z[i - 1], &rdz[i - 1])
             }

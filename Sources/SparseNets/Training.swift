@@ -63,21 +63,53 @@ public struct SGDConfiguration: Sendable, Equatable {
     }
 }
 
+/// Which update rule the trainer applies (the learning rate, weight decay and schedule of `SGDConfiguration` serve all three).
+public enum OptimizerKind: String, Sendable, Equatable, CaseIterable {
+    /// SGD with the configuration's momentum (PyTorch's torch.optim.SGD).
+    case sgd
+    /// torch.optim.Adam (β 0.9, 0.999, ε 1e-8; weight decay as L2 in the gradient).
+    case adam
+    /// torch.optim.AdamW (decoupled weight decay).
+    case adamw
+}
+
+/// The order minibatches take the training rows in.
+public enum DataOrder: String, Sendable, Equatable, CaseIterable {
+    /// A fresh seeded permutation every epoch.
+    case shuffled
+    /// Row order, every epoch the same (batch k = rows k·B …, the MNIST-1D reference's step·B mod n when B divides n).
+    case sequential
+}
+
 /// Everything that fixes a training run apart from the seed.
 public struct TrainingRecipe: Sendable, Equatable {
     /// Passes over the training set.
     public var epochs: Int
     /// Samples per minibatch (the last batch of an epoch may be smaller).
     public var batchSize: Int
-    /// The optimiser.
+    /// The optimiser's rate, decay, schedule and (SGD) momentum.
     public var optimizer: SGDConfiguration
+    /// The update rule.
+    public var kind: OptimizerKind
+    /// Shuffled or sequential minibatches.
+    public var dataOrder: DataOrder
 
     /// A recipe.
-    public init(epochs: Int, batchSize: Int, optimizer: SGDConfiguration) {
+    public init(epochs: Int, batchSize: Int, optimizer: SGDConfiguration, kind: OptimizerKind = .sgd, dataOrder: DataOrder = .shuffled) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.optimizer = optimizer
+        self.kind = kind
+        self.dataOrder = dataOrder
     }
+
+    /// The optimiser and data-order choices, declared apart from `parameters` so the claims that embed those keep their rules; commands add them as flags.
+    public static let choiceParameters: [Parameter] = [
+        .choice("optimizer", "sgd", OptimizerKind.allCases.map(\.rawValue),
+                "update rule: sgd (momentum, nesterov apply), adam or adamw (PyTorch's Adam/AdamW, β 0.9/0.999, ε 1e-8; weight-decay is L2 for adam, decoupled for adamw)"),
+        .choice("data-order", "shuffled", DataOrder.allCases.map(\.rawValue),
+                "minibatch order: shuffled (seeded permutation per epoch) or sequential (row order, as the MNIST-1D reference trains)"),
+    ]
 
     /// The recipe's settings and the pruning batch's size, declared once: `prune`'s flags and the claims' parameters read them.
     ///
@@ -105,6 +137,15 @@ public struct TrainingRecipe: Sendable, Equatable {
         self.init(epochs: epochs ?? v.int("epochs"), batchSize: v.int("batch-size"),
                   optimizer: SGDConfiguration(learningRate: v.real("lr"), momentum: v.real("momentum"), nesterov: v.flag("nesterov"),
                                               weightDecay: v.real("weight-decay"), schedule: try LearningRateSchedule.parse(v.string("schedule"))))
+        // The choices are optional in `v`: claims that predate them declare only `parameters` (SGD, shuffled).
+        if v.values["optimizer"] != nil {
+            guard let k = OptimizerKind(rawValue: v.string("optimizer")) else { throw SparseNetsError("unknown optimizer '\(v.string("optimizer"))'") }
+            kind = k
+        }
+        if v.values["data-order"] != nil {
+            guard let o = DataOrder(rawValue: v.string("data-order")) else { throw SparseNetsError("unknown data order '\(v.string("data-order"))'") }
+            dataOrder = o
+        }
         try validate()
     }
 
@@ -137,9 +178,14 @@ public struct OptimizerState: Sendable {
     public var momentum: Parameters
     /// Steps taken so far.
     public var step: Int
+    /// Adam's moments (weights of layer l at 2l, its biases at 2l + 1); empty under SGD.
+    public var adam: [AdamState] = []
 
-    /// Zeroes the momentum of masked-out weights (call after changing masks).
-    public mutating func applyMask(_ masks: [Matrix]) { momentum.applyMask(masks) }
+    /// Zeroes the momentum (and Adam moments) of masked-out weights (call after changing masks).
+    public mutating func applyMask(_ masks: [Matrix]) {
+        momentum.applyMask(masks)
+        if !adam.isEmpty { for l in masks.indices { adam[2 * l].applyMask(masks[l].storage) } }
+    }
 }
 
 /// What a training loop reports after each epoch.
@@ -257,10 +303,15 @@ public enum Trainer {
         let propagator = Propagator()
         var gradient = Parameters(zerosLike: network.parameters)
         var state = OptimizerState(momentum: Parameters(zerosLike: network.parameters), step: startEpoch * stepsPerEpoch)
+        if recipe.kind != .sgd {
+            state.adam = network.parameters.weights.indices.flatMap { l in
+                [AdamState(count: network.parameters.weights[l].storage.count), AdamState(count: network.parameters.biases[l].count)]
+            }
+        }
         var history = [EpochMetrics]()
         let order = stream.split("data-order")
         for epoch in startEpoch..<recipe.epochs {
-            let perm = order.split(epoch).permutation(n)
+            let perm = recipe.dataOrder == .sequential ? Array(0..<n) : order.split(epoch).permutation(n)
             var lossSum = 0.0, correct = 0
             for s in 0..<stepsPerEpoch {
                 let cols = perm[(s * bs)..<min((s + 1) * bs, n)]
@@ -276,7 +327,12 @@ public enum Trainer {
                 for hook in hooks { try hook.gradientComputed(step: state.step, network: network, gradient: &gradient) }
                 let lr = opt.schedule.rate(base: opt.learningRate, step: state.step, total: total, stepsPerEpoch: stepsPerEpoch)
                 if !hooks.contains(where: { $0.skipsOptimizerStep(step: state.step) }) {
-                    sgdStep(&network, gradient: gradient, state: &state, lr: lr, opt: opt)
+                    if recipe.kind == .sgd {
+                        sgdStep(&network, gradient: gradient, state: &state, lr: lr, opt: opt)
+                    } else {
+                        adamStep(&network, gradient: gradient, state: &state, lr: lr,
+                                 adam: AdamOptimizer(learningRate: lr, weightDecay: opt.weightDecay, decoupled: recipe.kind == .adamw))
+                    }
                 }
                 state.step += 1
                 for hook in hooks { try hook.stepFinished(step: state.step - 1, network: &network, state: &state) }
@@ -332,6 +388,21 @@ public enum Trainer {
                 gradient.biases[l].withUnsafeBufferPointer { g in
                     state.momentum.biases[l].withUnsafeMutableBufferPointer { b in update(w, g, b, nil) }
                 }
+            }
+        }
+    }
+
+    /// One Adam/AdamW step per weight matrix (masked) and bias vector; masked weights stay exactly zero.
+    static func adamStep(_ net: inout MaskedNetwork, gradient: Parameters, state: inout OptimizerState, lr: Double, adam: AdamOptimizer) {
+        let masks = net.masks
+        for l in net.parameters.weights.indices {
+            net.parameters.weights[l].storage.withUnsafeMutableBufferPointer { w in
+                gradient.weights[l].storage.withUnsafeBufferPointer { g in
+                    masks[l].storage.withUnsafeBufferPointer { m in adam.step(w, gradient: g, mask: m, state: &state.adam[2 * l], learningRate: lr) }
+                }
+            }
+            net.parameters.biases[l].withUnsafeMutableBufferPointer { w in
+                gradient.biases[l].withUnsafeBufferPointer { g in adam.step(w, gradient: g, mask: nil, state: &state.adam[2 * l + 1], learningRate: lr) }
             }
         }
     }
