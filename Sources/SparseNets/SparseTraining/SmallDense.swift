@@ -15,6 +15,9 @@ public enum SmallDense {
         switch network {
         case .architecture(.mlp(let h)): return .architecture(.mlp(hidden: scale(h)))
         case .architecture(.cnn(let c, let p)): return .architecture(.cnn(channels: scale(c), pooling: p))
+        case .architecture(.cnn1d(let c, let k, let s, let p)): return .architecture(.cnn1d(channels: scale(c), kernels: k, strides: s, paddings: p))
+        // Equal widths stay equal under one factor, so the residual adds still line up.
+        case .architecture(.resmlp(let h)): return .architecture(.resmlp(hidden: scale(h)))
         case .pooledCNN(let c, let p): return .pooledCNN(channels: scale(c), pooled: p)
         }
     }
