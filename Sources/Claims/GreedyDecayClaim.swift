@@ -94,6 +94,8 @@ public struct GreedyDecayClaim: Claim {
             let counts = Dictionary(grouping: rSource, by: \.rawValue).mapValues(\.count)
             return counts.keys.sorted().map { "\($0) on \(counts[$0]!)/\(rSource.count) seeds" }.joined(separator: ", ")
         }
+        /// c/c_thm with r's upper bound per seed: the looseness against the exact r is at least this.
+        var loosenessAtUpper: [Double] { zip(stepRate, cThmUpper).map { $1 > 0 ? $0 / $1 : .infinity } }
         /// c/c_thm per seed (∞ where c_thm = 0).
         var looseness: [Double] { zip(stepRate, cThm).map { $1 > 0 ? $0 / $1 : .infinity } }
         /// Decades the pooled size curve falls across its window.
@@ -327,6 +329,8 @@ public struct GreedyDecayClaim: Claim {
         perSeed.append(PerSeedRecord(name: "r_lb (certified; source in facts)", seeds: m.seeds, values: th.rLow))
         perSeed.append(PerSeedRecord(name: "r_lb eigenbasis LP bound (v2)", seeds: m.seeds, values: th.v2.rLow))
         perSeed.append(PerSeedRecord(name: "looseness c/c_thm with v2's r_lb", seeds: m.seeds, values: th.asV2.looseness))
+        // The looseness against the exact (unknown) r lies between c/c_thm(r_ub) and c/c_thm(r_lb).
+        perSeed.append(PerSeedRecord(name: "looseness c/c_thm with r's upper bound", seeds: m.seeds, values: th.loosenessAtUpper))
         perSeed.append(PerSeedRecord(name: "greedy-linesearch rate per distinct neuron", seeds: m.seeds, values: th.sizeRate))
         for p in th.planted {
             fits.append(FitRecord(name: "planted triangle r=\(p.r) decay constant", model: "exponential", window: [Double(Self.windowStart), Double(steps)],
@@ -419,9 +423,11 @@ public struct GreedyDecayClaim: Claim {
         // The constant check per seed: v3's r_lb and looseness beside v2's.
         let th = m.theorem, loose = th.looseness, loose2 = th.asV2.looseness
         let seedRows = th.rLow.indices.map { i in
-            [String(m.seeds[i]), f(th.rLow[i]), th.rSource[i].rawValue, f(th.v2.rLow[i]), f(th.stepRate[i]), f(th.cThm[i]), f(loose[i]), f(th.v2.cThm[i]), f(loose2[i])]
+            [String(m.seeds[i]), f(th.rLow[i]), th.rSource[i].rawValue, f(th.v2.rLow[i]), f(th.stepRate[i]), f(th.cThm[i]), f(loose[i]),
+             f(th.v2.cThm[i]), f(loose2[i]), f(th.loosenessAtUpper[i])]
         }
-        report += Table(headers: ["seed", "r_lb", "source", "r_lb v2", "c", "c_thm", "c/c_thm", "c_thm v2", "c/c_thm v2"], rows: seedRows).render() + "\n"
+        report += Table(headers: ["seed", "r_lb", "source", "r_lb v2", "c", "c_thm", "c/c_thm", "c_thm v2", "c/c_thm v2", "c/c_thm(r_ub)"],
+                        rows: seedRows).render() + "\n"
         report += Table(headers: ["planted triangle", "r (facet enumeration)", "c_thm", "fitted c", "c/c_thm", "band"], rows: m.theorem.planted.map {
             ["r = \($0.r), D = 2", NumberFormat.compact($0.rExact, significant: 6), f($0.cThm), f($0.c), f($0.c / $0.cThm), "[1, \(Int(Self.plantedK))]"]
         }).render()
