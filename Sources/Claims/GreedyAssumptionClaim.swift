@@ -96,7 +96,8 @@ public struct GreedyAssumptionClaim: Claim {
     static func figures(_ problem: AtomProblem, steps: Int, stream: RandomStream, accuracy: Double = .nan, onFace: Bool = false,
                         selector: any Selector.Type = GreedyLineSearchSelector.self) throws -> SeedFigures {
         // An LP that does not converge certifies nothing: r_lb = 0 for that seed (counted, not thrown).
-        let bounds = onFace ? nil : try? InradiusBounds(problem, stream: stream.split("bounds"))
+        // The eigenbasis LP bound (rule v1 of this claim); k ≈ 50 here, so enumeration is out of reach anyway.
+        let bounds = onFace ? nil : try? InradiusBounds(problem, tightening: .eigenbasisOnly, stream: stream.split("bounds"))
         let diameter = try bounds?.diameter ?? problem.diameter(), rLow = bounds?.lowerBound ?? 0
         let c = TheoremRate.constant(r: rLow, diameter: diameter)
         let trace = try selector.run(on: problem, steps: steps, options: SelectionOptions(recordCertificate: false), stream: stream.split("ls"))

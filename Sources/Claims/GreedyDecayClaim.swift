@@ -14,8 +14,10 @@ public struct GreedyDecayClaim: Claim {
     public let statement = "greedy forward selection with line search: the in-sample discrepancy of a pruned two-layer network decays like e^{-ck} in its size k (distinct neurons), per step at least at the theorem's rate c_thm = -ln(1 - r^2/D^2)"
     public let proofPath = "proofs/greedy-decay.md"
     public let source = "M. Ye, L. Wu, Q. Liu, \"Greedy optimization provably wins the lottery: logarithmic number of winning tickets is enough\", NeurIPS 2020 (arXiv 2010.15969); companion: M. Ye, C. Gong, L. Nie, D. Zhou, A. Klivans, Q. Liu, \"Good subnetworks provably exist: pruning via greedy forward selection\", ICML 2020 (arXiv 2003.01794)"
-    public let ruleVersion = 2
-    public let rule = "invariant: line search never breaks L_{n+1} ≤ (1 − w_n²/D_n²)L_n (1e-12 relative, L > 1e-30) nor the theorem's envelope L_n ≤ L_1 e^{−(n−1)c_thm}, c_thm = −ln(1 − r_lb²/D²) per seed; invariant: greedy-uniform ≤ V/n; rate: the smallest per-seed looseness c/c_thm ≥ 1 (c fitted against steps, n ∈ [10, n_end]); rate: on the planted triangle (r = 0.1 and 0.2, D = 2, exact) the fitted c lies in [c_thm, 32·c_thm]; rate (a point statistic of the pooled fit): against the pruned network's size k = |S_n| (best L with ≤ k distinct neurons), the seed-pooled curve over k ∈ [2, k_end] has semilog R² > log-log R² and ≥ 0.95; regime: r_lb > 0 on every seed (else: assumption not met), and the pooled size curve falls ≥ 3 decades over a window ≥ 1 decade of k"
+    public let ruleVersion = 3
+    public let rule = "invariant: line search never breaks L_{n+1} ≤ (1 − w_n²/D_n²)L_n (1e-12 relative, L > 1e-30) nor the theorem's envelope L_n ≤ L_1 e^{−(n−1)c_thm}, c_thm = −ln(1 − r_lb²/D²) per seed, r_lb the best certified lower bound on the inradius (exact by facet enumeration when the affine dimension k ≤ 4 and C(N, k)·N ≤ 2e7, else the largest of the cross-polytope LP bounds in the eigenbasis and 8 random orthonormal bases); invariant: greedy-uniform ≤ V/n; rate: the smallest per-seed looseness c/c_thm ≥ 1 (c fitted against steps, n ∈ [10, n_end]); rate: on the planted triangle (r = 0.1 and 0.2 exact by facet enumeration, D = 2) the fitted c lies in [c_thm, 32·c_thm]; rate (a point statistic of the pooled fit): against the pruned network's size k = |S_n| (best L with ≤ k distinct neurons), the seed-pooled curve over k ∈ [2, k_end] has semilog R² > log-log R² and ≥ 0.95; regime: r_lb > 0 on every seed (else: assumption not met), and the pooled size curve falls ≥ 3 decades over a window ≥ 1 decade of k"
+    /// Version 2 (c_thm from the eigenbasis LP bound only), judged on the same run as information.
+    static let ruleV2 = "invariant: line search never breaks L_{n+1} ≤ (1 − w_n²/D_n²)L_n (1e-12 relative, L > 1e-30) nor the theorem's envelope L_n ≤ L_1 e^{−(n−1)c_thm}, c_thm = −ln(1 − r_lb²/D²) per seed; invariant: greedy-uniform ≤ V/n; rate: the smallest per-seed looseness c/c_thm ≥ 1 (c fitted against steps, n ∈ [10, n_end]); rate: on the planted triangle (r = 0.1 and 0.2, D = 2, exact) the fitted c lies in [c_thm, 32·c_thm]; rate (a point statistic of the pooled fit): against the pruned network's size k = |S_n| (best L with ≤ k distinct neurons), the seed-pooled curve over k ∈ [2, k_end] has semilog R² > log-log R² and ≥ 0.95; regime: r_lb > 0 on every seed (else: assumption not met), and the pooled size curve falls ≥ 3 decades over a window ≥ 1 decade of k"
     static let ruleV1 = "invariant: line search never breaks L_{n+1} ≤ (1 − w_n²/D_n²)L_n (1e-12 relative, L > 1e-30) nor the LP envelope; invariant: greedy-uniform ≤ V/n; rate (a point statistic of the pooled fit): on the seed-pooled curve over n ∈ [10, n_end] line search has semilog R² > log-log R² and ≥ 0.97; regime: the pooled curve falls ≥ 5.5 decades over a window ≥ 1 decade of n"
     public let negativeControl = "random selection (1/k against size) must fail the pooled size test; line search on targets on a face of the hull (r = 0) must fail the same test against steps and against size; a worst-neuron selector must break V/n"
     public let controlChecks = [Self.randomSizeControl, Self.faceControl, Self.worstControl]
@@ -65,17 +67,35 @@ public struct GreedyDecayClaim: Claim {
         var cThm: [Double], cThmUpper: [Double]
         /// Per seed: the step fit's c and the size fit's rate per distinct neuron.
         var stepRate: [Double], sizeRate: [Double]
-        /// Per seed: r_lb.
-        var rLow: [Double]
+        /// Per seed: r_lb, and how it was certified (exact / LP-best).
+        var rLow: [Double], rSource: [InradiusBounds.Source]
+        /// Why the exact r was not computed on the first seed that fell back (nil if every seed was exact).
+        var fallbackReason: String?
+        /// v2's figures on the same run: c_thm from the eigenbasis LP bound, r_lb, envelope breaks and points.
+        var v2: (cThm: [Double], rLow: [Double], breaks: Int, points: Int)
         /// Steps above L_1 e^{−(n−1) c_thm}, and the steps checked.
         var envelopeBreaks: Int, envelopePoints: Int
         /// Pooled size tests: line search, random selection, greedy-uniform.
         var size: PooledDecayTest, randomSize: PooledDecayTest, uniformSize: PooledDecayTest?
-        /// Planted triangles: (r, c_thm, fitted c).
-        var planted: [(r: Double, cThm: Double, c: Double)]
+        /// Planted triangles: (stated r, r from facet enumeration, c_thm, fitted c).
+        var planted: [(r: Double, rExact: Double, cThm: Double, c: Double)]
         /// Face-of-hull line search: pooled tests against steps and against size.
         var faceSteps: PooledDecayTest, faceSize: PooledDecayTest?
 
+        /// The same figures as rule v2 saw them (r_lb from the eigenbasis LP bound).
+        var asV2: TheoremCheck {
+            var t = self
+            t.cThm = v2.cThm; t.rLow = v2.rLow; t.envelopeBreaks = v2.breaks; t.envelopePoints = v2.points
+            t.rSource = rSource.map { _ in .lpEigenbasis }
+            return t
+        }
+        /// "LP-best on 40/40 seeds" etc.
+        var sourceText: String {
+            let counts = Dictionary(grouping: rSource, by: \.rawValue).mapValues(\.count)
+            return counts.keys.sorted().map { "\($0) on \(counts[$0]!)/\(rSource.count) seeds" }.joined(separator: ", ")
+        }
+        /// c/c_thm with r's upper bound per seed: the looseness against the exact r is at least this.
+        var loosenessAtUpper: [Double] { zip(stepRate, cThmUpper).map { $1 > 0 ? $0 / $1 : .infinity } }
         /// c/c_thm per seed (∞ where c_thm = 0).
         var looseness: [Double] { zip(stepRate, cThm).map { $1 > 0 ? $0 / $1 : .infinity } }
         /// Decades the pooled size curve falls across its window.
@@ -87,25 +107,35 @@ public struct GreedyDecayClaim: Claim {
 
     static func theorem(_ runs: [DecayExperiment.SeedRun], instanceSeeds: [UInt64], steps: Int) throws -> TheoremCheck {
         var cThm = [Double](), cUp = [Double](), rLow = [Double](), breaks = 0, points = 0
+        var sources = [InradiusBounds.Source](), reason: String? = nil
+        var v2 = (cThm: [Double](), rLow: [Double](), breaks: 0, points: 0)
         for r in runs {
             guard let b = r.bounds, let t = r.traces[GreedyLineSearchSelector.name], let l1 = t.loss.first else { continue }
             let c = TheoremRate.constant(r: b.lowerBound, diameter: b.diameter)
+            let c2 = TheoremRate.constant(r: b.eigenbasisLowerBound, diameter: b.diameter)
             cThm.append(c); cUp.append(TheoremRate.constant(r: b.upperBound, diameter: b.diameter)); rLow.append(b.lowerBound)
+            sources.append(b.source); reason = reason ?? b.fallbackReason
+            v2.cThm.append(c2); v2.rLow.append(b.eigenbasisLowerBound)
             for k in 0..<t.count where t.loss[k] > DecayFigures.certificateFloor {
                 points += 1
                 if t.loss[k] > l1 * exp(-Double(k) * c) * (1 + DecayFigures.relativeTolerance) { breaks += 1 }
+                if t.loss[k] > l1 * exp(-Double(k) * c2) * (1 + DecayFigures.relativeTolerance) { v2.breaks += 1 }
             }
         }
+        v2.points = points
         func sizeCurves(_ s: any Selector.Type) -> [[Double]] { TheoremRate.common(runs.compactMap { $0.traces[s.name].map(TheoremRate.sizeCurve) }) }
         let lsSize = runs.compactMap { $0.traces[GreedyLineSearchSelector.name].map(TheoremRate.sizeCurve) }
         let size = try PooledDecayTest(curves: TheoremRate.common(lsSize), start: sizeStart, floor: floor, minR2: sizeMinR2)
         let randomSize = try PooledDecayTest(curves: sizeCurves(RandomSelector.self), start: sizeStart, floor: floor, minR2: sizeMinR2)
         let uniformSize = try? PooledDecayTest(curves: sizeCurves(GreedyUniformSelector.self), start: sizeStart, floor: floor, minR2: sizeMinR2)
-        var planted = [(r: Double, cThm: Double, c: Double)]()
+        var planted = [(r: Double, rExact: Double, cThm: Double, c: Double)]()
         for r in plantedRadii {
             let p = try PlantedInstance.triangle(r: r)
+            // v3: r from facet enumeration (k = 2, N = 3), not the stated value; the two agree to rounding.
+            let b = try InradiusBounds(p.problem, stream: RandomStream(seed: 0).split("directions"))
+            guard b.source == .exact else { throw GreedyError.numerical("the planted triangle's r was not computed exactly: \(b.fallbackReason ?? "")") }
             let t = try GreedyLineSearchSelector.run(on: p.problem, steps: steps, stream: RandomStream(seed: 0))
-            planted.append((r, TheoremRate.constant(r: p.inradius, diameter: p.diameter), PooledDecayTest.rate(t.loss, start: windowStart, floor: floor)))
+            planted.append((r, b.lowerBound, TheoremRate.constant(r: b.lowerBound, diameter: b.diameter), PooledDecayTest.rate(t.loss, start: windowStart, floor: floor)))
         }
         var faceCurves = [[Double]](), faceSizes = [[Double]]()
         for seed in instanceSeeds {
@@ -117,6 +147,7 @@ public struct GreedyDecayClaim: Claim {
         return TheoremCheck(cThm: cThm, cThmUpper: cUp,
                             stepRate: runs.compactMap { $0.traces[GreedyLineSearchSelector.name].map { PooledDecayTest.rate($0.loss, start: windowStart, floor: floor) } },
                             sizeRate: lsSize.map { PooledDecayTest.rate($0, start: sizeStart, floor: floor) }, rLow: rLow,
+                            rSource: sources, fallbackReason: reason, v2: v2,
                             envelopeBreaks: breaks, envelopePoints: points, size: size, randomSize: randomSize, uniformSize: uniformSize,
                             planted: planted, faceSteps: try PooledDecayTest(curves: faceCurves, start: windowStart, floor: floor),
                             faceSize: try? PooledDecayTest(curves: TheoremRate.common(faceSizes), start: sizeStart, floor: floor, minR2: sizeMinR2))
@@ -144,7 +175,10 @@ public struct GreedyDecayClaim: Claim {
 
     /// Version 1's checks on this run, kept as information (the verdicts protocol).
     public func previousRuleVerdicts(_ m: Measurement, _ run: ClaimRun) -> [PreviousRuleVerdict] {
-        [PreviousRuleVerdict(version: 1, rule: Self.ruleV1, checks: checksV1(m))]
+        var asV2 = m
+        asV2.theorem = m.theorem.asV2
+        return [PreviousRuleVerdict(version: 1, rule: Self.ruleV1, checks: checksV1(m)),
+                PreviousRuleVerdict(version: 2, rule: Self.ruleV2, checks: checks(asV2, run))]
     }
 
     func checksV1(_ m: Measurement) -> [Check] {
@@ -209,7 +243,7 @@ public struct GreedyDecayClaim: Claim {
         checks.append(Check("theorem envelope", role: .primary,
                             Invariant.judge(worst: Double(th.envelopeBreaks), limit: "L_n ≤ L_1 e^{−(n−1) c_thm}", violations: th.envelopeBreaks, points: th.envelopePoints),
                             rule: "L_n ≤ L_1 (1 − r_lb²/D²)^{n−1} = L_1 e^{−(n−1) c_thm} at every n and seed while L_n > 1e-30",
-                            detail: "\(th.envelopeBreaks) breaks in \(th.envelopePoints) steps over \(th.cThm.count) seeds; median c_thm \(f(Descriptive.median(th.cThm)))"))
+                            detail: "\(th.envelopeBreaks) breaks in \(th.envelopePoints) steps over \(th.cThm.count) seeds; median c_thm \(f(Descriptive.median(th.cThm))); r_lb: \(th.sourceText)"))
         checks.append(Check("theorem constant per seed", role: .primary,
                             Rate([.estimateAtLeast(1)], format: f).judge(point: minLoose),
                             rule: "min over seeds of c/c_thm ≥ 1 (c the step fit over [10, n_end], c_thm = −ln(1 − r_lb²/D²))",
@@ -218,7 +252,7 @@ public struct GreedyDecayClaim: Claim {
         let planted = th.planted.map { p in Rate([.estimateIn(p.cThm, Self.plantedK * p.cThm)], format: f).judge(point: p.c) }
         checks.append(Check("planted triangle: c in [c_thm, \(Int(Self.plantedK))·c_thm]", role: .primary, .all(planted),
                             rule: "on A = (−1, −r), B = (1, −r), C = (0, 1), t = 0 (inradius r, D = 2), r ∈ {0.1, 0.2}: c_thm ≤ fitted c ≤ \(Int(Self.plantedK)) c_thm",
-                            detail: th.planted.map { "r = \($0.r): c = \(f($0.c)), c_thm = \(f($0.cThm)), c/c_thm = \(f($0.c / $0.cThm))" }.joined(separator: "; ")))
+                            detail: th.planted.map { "r = \($0.r) (facet enumeration: \(NumberFormat.compact($0.rExact, significant: 6))): c = \(f($0.c)), c_thm = \(f($0.cThm)), c/c_thm = \(f($0.c / $0.cThm))" }.joined(separator: "; ")))
         checks.append(Check("pooled size fit (line search)", role: .primary, pooledFit(th.size),
                             rule: "against k = distinct neurons: semilog R² > log-log R² and semilog R² ≥ 0.95 on the pooled curve, \(sizeWindow)",
                             detail: fitText(th.size) + "; rate per neuron \(f(th.size.exponential.rate)) (pooled), per step \(f(fig.lineSearch.exponential.rate))"))
@@ -291,10 +325,16 @@ public struct GreedyDecayClaim: Claim {
         perSeed.append(PerSeedRecord(name: "c_thm = -ln(1 - r_lb^2/D^2)", seeds: m.seeds, values: th.cThm))
         perSeed.append(PerSeedRecord(name: "c_thm with r's upper bound", seeds: m.seeds, values: th.cThmUpper))
         perSeed.append(PerSeedRecord(name: "looseness c/c_thm", seeds: m.seeds, values: th.looseness))
+        // v3's tighter r beside v2's (the eigenbasis LP bound), so the change of rule is visible per seed.
+        perSeed.append(PerSeedRecord(name: "r_lb (certified; source in facts)", seeds: m.seeds, values: th.rLow))
+        perSeed.append(PerSeedRecord(name: "r_lb eigenbasis LP bound (v2)", seeds: m.seeds, values: th.v2.rLow))
+        perSeed.append(PerSeedRecord(name: "looseness c/c_thm with v2's r_lb", seeds: m.seeds, values: th.asV2.looseness))
+        // The looseness against the exact (unknown) r lies between c/c_thm(r_ub) and c/c_thm(r_lb).
+        perSeed.append(PerSeedRecord(name: "looseness c/c_thm with r's upper bound", seeds: m.seeds, values: th.loosenessAtUpper))
         perSeed.append(PerSeedRecord(name: "greedy-linesearch rate per distinct neuron", seeds: m.seeds, values: th.sizeRate))
         for p in th.planted {
             fits.append(FitRecord(name: "planted triangle r=\(p.r) decay constant", model: "exponential", window: [Double(Self.windowStart), Double(steps)],
-                                  estimate: p.c, extra: ["cThm": p.cThm, "looseness": p.c / p.cThm, "K": Self.plantedK]))
+                                  estimate: p.c, extra: ["cThm": p.cThm, "looseness": p.c / p.cThm, "K": Self.plantedK, "rExact": p.rExact]))
         }
         let fig = m.figures
         let meanV = Descriptive.mean(m.runs.map(\.variance))
@@ -316,6 +356,7 @@ public struct GreedyDecayClaim: Claim {
         return ClaimResults(seeds: m.seeds, fits: fits, perSeed: perSeed, figures: [figure], notes: notes, facts: [
             "init": "w ~ N(0, I_d), c ~ N(0, 1), b ~ N(0, 1); inputs x ~ N(0, I_d)",
             "window": "[\(Self.windowStart), n_end], n_end = first n with median L < \(Self.floor)",
+            "r_lb source": m.theorem.sourceText + (m.theorem.fallbackReason.map { "; exact r not computed: \($0)" } ?? ""),
         ])
     }
 
@@ -367,8 +408,9 @@ public struct GreedyDecayClaim: Claim {
         let rLow = Descriptive.median(bounds.map(\.lowerBound)), rUp = Descriptive.median(bounds.map(\.upperBound))
         let diam = Descriptive.median(bounds.map(\.diameter))
         report += Table(headers: ["geometry (median over seeds)", "value"], rows: [
-            ["inradius r: LP lower bound", f(rLow)],
-            ["inradius r: random-direction upper bound", f(rUp)],
+            ["inradius r: certified lower bound r_lb (\(m.theorem.sourceText))", f(rLow)],
+            ["inradius r: eigenbasis LP bound (v2's r_lb)", f(Descriptive.median(bounds.map(\.eigenbasisLowerBound)))],
+            ["inradius r: upper bound (random directions, LP reaches)", f(rUp)],
             ["diameter D", f(diam)],
             ["r_lb/D", f(diam > 0 ? rLow / diam : .nan)],
             ["envelope rate r_lb²/D²", f(envRate)],
@@ -377,8 +419,17 @@ public struct GreedyDecayClaim: Claim {
             ["c_thm = −ln(1 − r_lb²/D²) (median)", f(Descriptive.median(m.theorem.cThm))],
             ["looseness c/c_thm: min / median", "\(f(m.theorem.looseness.min() ?? .nan)) / \(f(Descriptive.median(m.theorem.looseness.filter(\.isFinite))))"],
         ]).render() + "\n"
-        report += Table(headers: ["planted triangle", "c_thm", "fitted c", "c/c_thm", "band"], rows: m.theorem.planted.map {
-            ["r = \($0.r), D = 2", f($0.cThm), f($0.c), f($0.c / $0.cThm), "[1, \(Int(Self.plantedK))]"]
+        if let reason = m.theorem.fallbackReason { report += "exact r not computed: \(reason)\n\n" }
+        // The constant check per seed: v3's r_lb and looseness beside v2's.
+        let th = m.theorem, loose = th.looseness, loose2 = th.asV2.looseness
+        let seedRows = th.rLow.indices.map { i in
+            [String(m.seeds[i]), f(th.rLow[i]), th.rSource[i].rawValue, f(th.v2.rLow[i]), f(th.stepRate[i]), f(th.cThm[i]), f(loose[i]),
+             f(th.v2.cThm[i]), f(loose2[i]), f(th.loosenessAtUpper[i])]
+        }
+        report += Table(headers: ["seed", "r_lb", "source", "r_lb v2", "c", "c_thm", "c/c_thm", "c_thm v2", "c/c_thm v2", "c/c_thm(r_ub)"],
+                        rows: seedRows).render() + "\n"
+        report += Table(headers: ["planted triangle", "r (facet enumeration)", "c_thm", "fitted c", "c/c_thm", "band"], rows: m.theorem.planted.map {
+            ["r = \($0.r), D = 2", NumberFormat.compact($0.rExact, significant: 6), f($0.cThm), f($0.c), f($0.c / $0.cThm), "[1, \(Int(Self.plantedK))]"]
         }).render()
         return report
     }

@@ -97,7 +97,17 @@ struct GreedyRecord: CommandRecord, Codable {
         /// Neurons kept in each hidden layer (a `--model` network; absent for the in-memory one-hidden-layer MLP).
         var keptPerLayer: [Int]? = nil
     }
+    /// The inradius bounds of each instance (`greedy decay` / `greedy tolerance`).
+    struct GeometryPoint: Codable {
+        var seed: UInt64, dimension: Int, neurons: Int
+        /// The certified lower bound on r and how it was obtained ("exact", "LP-best").
+        var rLower: Double, rSource: String
+        var rEigenbasis: Double, rUpper: Double, diameter: Double, cThm: Double
+        /// Why the exact r was not computed (nil when it was).
+        var fallbackReason: String?
+    }
     var methods: [MethodCurve] = []
+    var geometry: [GeometryPoint] = []
     var sweep: [SweepPoint] = []
     var tolerance: [TolerancePoint] = []
     var pruning: [PruningPoint] = []

@@ -31,6 +31,7 @@ struct GreedyDecayCommand: ParsableCommand {
         let result = try decay.run(seed: common.seed, progress: common.progress)
         var record = GreedyRecord(command: "greedy-decay", seed: common.seed, parameters: result.parameters, facts: result.facts)
         record.methods = result.methodCurves
+        record.geometry = result.geometry
         try common.emit(record, command: record.command) { result.report(common.plotStyle) + "\n" }
     }
 }
@@ -64,6 +65,7 @@ struct GreedyToleranceCommand: ParsableCommand {
         let result = try decay.run(seed: common.seed, progress: common.progress)
         var record = GreedyRecord(command: "greedy-tolerance", seed: common.seed, parameters: result.parameters, facts: result.facts)
         record.methods = result.methodCurves
+        record.geometry = result.geometry
         let levels = ToleranceLevel.levels(downTo: epsilon)
         let rows = result.selectors.map { ToleranceLevel.rows(result.runs, selector: $0.name, levels: levels) }
         record.tolerance = rows.joined().map {
@@ -145,7 +147,7 @@ struct DecayOptions: ParsableArguments {
         } else {
             let experiment = DecayExperiment(instance: try GreedyInstance(values), steps: steps,
                                              seeds: DecayExperiment.seeds(master: seed, count: values.int(DecayExperiment.seedsParameter.name)),
-                                             selectors: selectors)
+                                             selectors: selectors, computeBounds: true)
             runs = try experiment.run { progress.update("greedy: \($0)") }
         }
         progress.finish()
@@ -179,6 +181,17 @@ struct DecayResult {
         summaries.map {
             .init(method: $0.selector, loss: $0.pooled, heldOutLoss: $0.heldOut, distinct: $0.distinct, decayConstant: $0.decayConstant,
                   semilogRSquared: $0.test?.exponential.rSquared, logLogRSquared: $0.test?.powerLaw.rSquared)
+        }
+    }
+
+    /// Per instance: the certified r (and how: exact / LP-best), the eigenbasis bound, r's upper bound, D and c_thm.
+    var geometry: [GreedyRecord.GeometryPoint] {
+        runs.compactMap { r in
+            r.bounds.map { b in
+                .init(seed: r.seed, dimension: b.dimension, neurons: r.width, rLower: b.lowerBound, rSource: b.source.rawValue,
+                      rEigenbasis: b.eigenbasisLowerBound, rUpper: b.upperBound, diameter: b.diameter,
+                      cThm: TheoremRate.constant(r: b.lowerBound, diameter: b.diameter), fallbackReason: b.fallbackReason)
+            }
         }
     }
 
@@ -219,6 +232,14 @@ struct DecayResult {
             let bad = traces.map { $0.certificateViolations().count }.reduce(0, +)
             let checked = traces.map { t in t.loss.dropLast().filter { $0 > DecayFigures.certificateFloor }.count }.reduce(0, +)
             notes += "\(s.name): certificate L_{n+1} ≤ (1 − w_n²/D_n²) L_n \(bad == 0 ? "holds" : "BROKEN") (\(bad) violations in \(checked) steps)\n"
+        }
+        let geo = geometry
+        if !geo.isEmpty {
+            notes += "\nInradius of t in the hull per instance (r_lb certified: exact by facet enumeration, else the best LP bound)\n"
+            notes += Table(headers: ["seed", "k", "N", "r_lb", "r_lb source", "eigenbasis LP", "r upper", "D", "c_thm"], rows: geo.map {
+                [String($0.seed), String($0.dimension), String($0.neurons), f($0.rLower), $0.rSource, f($0.rEigenbasis), f($0.rUpper), f($0.diameter), f($0.cThm)]
+            }).render()
+            if let reason = geo.first(where: { $0.fallbackReason != nil })?.fallbackReason { notes += "exact r not computed: \(reason)\n" }
         }
         if runs.count == 1, let b = runs[0].bounds {
             let cThm = TheoremRate.constant(r: b.lowerBound, diameter: b.diameter)

@@ -19,7 +19,8 @@ import Testing
         "grasp-extreme": (1, "fc35015a04a92d2acdf11185122ef83adb3bcb307e03560bb87b6e2ee3d68467"),
         "gradient-flow-to-accuracy": (1, "158016a3574eb847f21938e326a21c6d3a5402be45980fd5e02d371185907ee7"),
         // greedy-decay v2 (issue #30: the theorem constant per seed, the size fit, the planted triangle and the face-of-hull control; v1 was e6cc092354a0…)
-        "greedy-decay": (2, "6546ed181908b86db12b540917ccdb0d5ba1442f3f3a2b4d65a5b1fb1aa8e9f5"),
+        // greedy-decay v3 (issue #30 item 2: r_lb exact by facet enumeration where affordable, else the best of 9 LP bounds; v2 was 6546ed181908…)
+        "greedy-decay": (3, "f43a61239d71310b0c755b5b325418f97f0387702a1cfe6bf6ecfaf47daf8855"),
         // issue #30 item 4: k(ε) against log(1/ε) for ε = 1e-2 … 1e-12
         "greedy-log-tolerance": (1, "e15d61d93f17bcbae625cc770efbf5266ea2ea97ecccbc4c6558b58d87ddbeea"),
         // greedy-vs-magnitude v1 (issue #30 item 7; fixed before calibration seeds 1000-1002, kept after them)

@@ -17,13 +17,14 @@ import Testing
 
 @Test func inradiusBoundsOnARectangle() throws {
     // Corners (±2, ±1): the inscribed ball at the centre has radius 1; along the axes s = 2 and 1, so the
-    // cross-polytope bound is (1/4 + 1)^(−1/2); the diameter is 2√5.
+    // cross-polytope bound is (1/4 + 1)^(−1/2); the diameter is 2√5. Facet enumeration (k = 2) gives r = 1 exactly.
     let corners: [[Double]] = [[2, 1], [2, -1], [-2, 1], [-2, -1]]
     let atoms = try Matrix(rowArrays: [corners.map { $0[0] }, corners.map { $0[1] }])
     let p = try AtomProblem(atoms: atoms)
     let b = try InradiusBounds(p, directions: 500, stream: RandomStream(seed: 1))
     #expect(b.dimension == 2)
-    #expect(abs(b.lowerBound - 1 / (0.25 + 1.0).squareRoot()) < 1e-9)
+    #expect(abs(b.eigenbasisLowerBound - 1 / (0.25 + 1.0).squareRoot()) < 1e-9)
+    #expect(b.source == .exact && abs(b.lowerBound - 1) < 1e-12)
     #expect(b.upperBound >= 1 - 1e-12 && b.upperBound < 1.05)
     #expect(abs(b.diameter - 2 * 5.0.squareRoot()) < 1e-12)
 }
