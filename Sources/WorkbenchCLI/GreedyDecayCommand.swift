@@ -189,7 +189,8 @@ struct DecayResult {
         runs.compactMap { r in
             r.bounds.map { b in
                 .init(seed: r.seed, dimension: b.dimension, neurons: r.width, rLower: b.lowerBound, rSource: b.source.rawValue,
-                      rEigenbasis: b.eigenbasisLowerBound, rUpper: b.upperBound, diameter: b.diameter,
+                      // A target outside the hull has a negative reach; r itself is 0 there.
+                      rEigenbasis: b.eigenbasisLowerBound, rUpper: max(0, b.upperBound), diameter: b.diameter,
                       cThm: TheoremRate.constant(r: b.lowerBound, diameter: b.diameter), fallbackReason: b.fallbackReason)
             }
         }
@@ -239,13 +240,14 @@ struct DecayResult {
             notes += Table(headers: ["seed", "k", "N", "r_lb", "r_lb source", "eigenbasis LP", "r upper", "D", "c_thm"], rows: geo.map {
                 [String($0.seed), String($0.dimension), String($0.neurons), f($0.rLower), $0.rSource, f($0.rEigenbasis), f($0.rUpper), f($0.diameter), f($0.cThm)]
             }).render()
+            if !notes.hasSuffix("\n") { notes += "\n" }
             if let reason = geo.first(where: { $0.fallbackReason != nil })?.fallbackReason { notes += "exact r not computed: \(reason)\n" }
         }
         if runs.count == 1, let b = runs[0].bounds {
             let cThm = TheoremRate.constant(r: b.lowerBound, diameter: b.diameter)
             notes += b.lowerBound > 0
                 ? "assumption met: r_lb = \(f(b.lowerBound)) > 0 (D = \(f(b.diameter))), so L_n ≤ L_1 e^{−(n−1) c_thm} with c_thm = −ln(1 − r_lb²/D²) = \(f(cThm))\n"
-                : "assumption not met: r_lb = 0 (the target is not certified interior to the hull of the atoms; D = \(f(b.diameter))): the exponential rate is not promised\n"
+                : "assumption not met: r_lb = 0 (the target \(b.targetOutsideHull ? "lies outside the hull of the atoms" : "is not certified interior to the hull of the atoms"); D = \(f(b.diameter))): the exponential rate is not promised\n"
         }
         return plot.render(style) + "\n"
             + Table(headers: ["method"] + shown.map { "L@\($0)" } + ["held-out L@\(steps)", "c (95% t-CI over seeds)", "R² semilog / log-log", "distinct"],
