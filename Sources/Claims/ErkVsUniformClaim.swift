@@ -74,14 +74,7 @@ public struct ErkVsUniformClaim: Claim {
 
     public func measure(_ run: ClaimRun) throws -> Measurement {
         let sparsities = try RiglVsStaticClaim.parseList(run.string("sparsities"), name: "sparsities")
-        let network: NetworkSpec
-        do { network = try NetworkSpec.parse(run.string("net")) } catch { throw InputError("net: \(error)") }
-        let recipe: TrainingRecipe
-        do { recipe = try TrainingRecipe(parameters: run.parameters) } catch { throw InputError("\(error)") }
-        let master = RandomStream(seed: run.seed)
-        let seeds = (0..<run.int("seeds")).map { master.split($0).seed }
-        let data = try PreparedData.digits()
-        let experiment = SparseTrainingExperiment(network: network, data: data, recipe: recipe)
+        let (experiment, seeds, data) = try RiglArms.experiment(run)
         let layers = try experiment.layerShapes()
         let uniform = UniformDistribution(parameters: ParameterValues(["dense-first": .flag(run.flag("dense-first"))]))
         let erk = ERKDistribution()
@@ -113,7 +106,7 @@ public struct ErkVsUniformClaim: Claim {
                 arms[a].disconnected[arm] = slice.filter { !$0.connectivity.disconnectedClasses.isEmpty }.count
             }
         }
-        return Measurement(seeds: seeds, method: name, epochs: recipe.epochs, samples: [data.train.count, data.validation.count, data.test.count],
+        return Measurement(seeds: seeds, method: name, epochs: experiment.recipe.epochs, samples: [data.train.count, data.validation.count, data.test.count],
                            arms: arms, divergences: runs.compactMap(\.divergence))
     }
 

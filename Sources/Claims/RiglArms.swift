@@ -41,8 +41,8 @@ enum RiglArms {
         }
     }
 
-    /// The setup from the run's `seeds`, `net`, `distribution` and recipe parameters.
-    static func setup(_ run: ClaimRun) throws -> Setup {
+    /// The paired digits experiment from the run's `net` and recipe parameters, and its `seeds` seeds from the master seed.
+    static func experiment(_ run: ClaimRun) throws -> (experiment: SparseTrainingExperiment, seeds: [UInt64], data: PreparedData) {
         let network: NetworkSpec
         do { network = try NetworkSpec.parse(run.string("net")) } catch { throw InputError("net: \(error)") }
         let recipe: TrainingRecipe
@@ -50,7 +50,12 @@ enum RiglArms {
         let master = RandomStream(seed: run.seed)
         let seeds = (0..<run.int("seeds")).map { master.split($0).seed }
         let data = try PreparedData.digits()
-        let experiment = SparseTrainingExperiment(network: network, data: data, recipe: recipe)
+        return (SparseTrainingExperiment(network: network, data: data, recipe: recipe), seeds, data)
+    }
+
+    /// The setup from the run's `seeds`, `net`, `distribution` and recipe parameters.
+    static func setup(_ run: ClaimRun) throws -> Setup {
+        let (experiment, seeds, data) = try experiment(run)
         let distribution = try DistributionCatalog.distribution(named: run.string("distribution")).distribution
         return Setup(experiment: experiment, seeds: seeds, layers: try experiment.layerShapes(), distribution: distribution,
                      samples: [data.train.count, data.validation.count, data.test.count])
